@@ -1,0 +1,40 @@
+import type { ConflictEvent } from './commit-plan.ts';
+import { type VersionVector, writersSince } from './version-vector.ts';
+
+/** One resolved (or rejected) conflict, as the database journals it beside the commit. */
+export interface JournalEntry extends ConflictEvent {
+  readonly commitId: string;
+  /** Milliseconds since the epoch, from the repository's clock. */
+  readonly at: number;
+  /** The writer whose commit met the conflict. */
+  readonly writer: string;
+}
+
+/** An endpoint this write set adds or removes edges at, with the base the session last saw. */
+export interface EndpointBase {
+  readonly id: string;
+  readonly type: string;
+  readonly expect: number;
+  readonly vv: VersionVector;
+}
+
+/**
+ * The journal entry for an endpoint that other writers changed since the session's base: its
+ * edge list was rebased in place (edges merge, so the write still goes through).
+ */
+export function edgeRebased(
+  base: EndpointBase,
+  current: { readonly version: number; readonly vv: VersionVector },
+  meta: { readonly commitId: string; readonly at: number; readonly writer: string },
+): JournalEntry | undefined {
+  if (current.version === base.expect) return undefined;
+  return {
+    ...meta,
+    anchorId: base.id,
+    type: base.type,
+    kind: 'edge',
+    resolution: 'rebased',
+    fields: [],
+    writers: writersSince(base.vv, current.vv).filter((w) => w !== meta.writer),
+  };
+}

@@ -1,0 +1,26 @@
+export type { ConflictEvent } from './core/commit-plan.ts';
+export {
+  AccessDeniedError,
+  AnchorageError,
+  type ConflictCode,
+  ConflictError,
+  type ErrorCode,
+  hasCode,
+  NotFoundError,
+  StorageError,
+  ValidationError,
+} from './core/errors.ts';
+export type { Json } from './core/json.ts';
+export type { FieldMergeFn, FieldPolicy, PolicyTable } from './core/merge-policy.ts';
+export { type Fields, SYSTEM_ROOT } from './core/row.ts';
+export type { VersionVector } from './core/version-vector.ts';
+export * as versionVectors from './core/version-vector.ts';
+export type { Anchor, EdgeAnchor, NodeAnchor } from './repository/anchors.ts';
+export type { AttemptEvent, CommitEvent, RepositoryObserver, RetryEvent } from './repository/observer.ts';
+export { openRepository } from './repository/open-repository.ts';
+export type { RepositoryOptions } from './repository/options.ts';
+export { Repository, type SessionOptions, type TransactionOptions } from './repository/repository.ts';
+export type { RetryConfig } from './repository/retry-policy.ts';
+export { Session, type SessionMode } from './repository/session.ts';
+export type { ConnectOptions, NeighborsOptions } from './repository/session-options.ts';
+export type { ScanQuery, StorageCapabilities, StoragePort } from './storage/storage-port.ts';

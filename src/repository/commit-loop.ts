@@ -1,0 +1,106 @@
+import { type CommitPlan, rebasePlan, toWriteSet } from '../core/commit-plan.ts';
+import { ConflictError, hasCode } from '../core/errors.ts';
+import type { JournalEntry } from '../core/journal.ts';
+import type { PolicyTable } from '../core/merge-policy.ts';
+import type { WriteResult } from '../core/write-set.ts';
+import type { StoragePort } from '../storage/storage-port.ts';
+import { notify, type RepositoryObserver } from './observer.ts';
+import { type RetryConfig, saysRetryable, withRetries } from './retry-policy.ts';
+
+export interface CommitLoopContext {
+  readonly storage: StoragePort;
+  readonly writer: string;
+  readonly policies: PolicyTable;
+  readonly retry: RetryConfig;
+  readonly observers: readonly RepositoryObserver[];
+  readonly newId: () => string;
+  readonly random: () => number;
+  /** Monotonic milliseconds, for durations. */
+  readonly now: () => number;
+  /** Wall-clock milliseconds since the epoch, stamped on journal entries. */
+  readonly clock: () => number;
+}
+
+export type Committed = Extract<WriteResult, { ok: true }> & { readonly plan: CommitPlan; readonly attempts: number };
+
+/** The attempt found stale rows and rebased onto them: try again. */
+class RebasedAttempt extends Error {
+  readonly retryable = true;
+}
+
+function rowsOf(plan: CommitPlan): number {
+  return plan.inserts.length + plan.updates.length + plan.deletes.length;
+}
+
+/**
+ * The one write path: apply the plan as one atomic attempt; on a compare-and-swap miss, rebase
+ * onto the rows found stale and try again, with bounded jittered backoff. Busy databases are
+ * retried too. A conflict that cannot merge ends the loop with that ConflictError; a spent
+ * budget ends it with `retries_exhausted`. Either way nothing of the commit was written.
+ */
+export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Promise<Committed> {
+  const { storage, observers } = ctx;
+  const backend = storage.backend;
+  const commitId = ctx.newId();
+  const started = ctx.now();
+  let plan = initial;
+  const journal: JournalEntry[] = [];
+  let attempts = 0;
+  let backoffMs = 0;
+  const finish = (outcome: 'committed' | 'conflict' | 'exhausted' | 'error') =>
+    notify(observers, 'onCommit', { backend, outcome, attempts, durationMs: ctx.now() - started, backoffMs, rows: rowsOf(plan) });
+
+  const attempt = async (n: number): Promise<Committed> => {
+    attempts = n;
+    let result: WriteResult;
+    try {
+      result = await storage.apply(toWriteSet(plan, { writer: ctx.writer, commitId, at: ctx.clock(), journal }));
+    } catch (error) {
+      notify(observers, 'onAttempt', { backend, attempt: n, outcome: saysRetryable(error) ? 'busy' : 'error' });
+      throw error;
+    }
+    if (result.ok) {
+      notify(observers, 'onAttempt', { backend, attempt: n, outcome: 'committed' });
+      for (const entry of result.edgeConflicts) notify(observers, 'onConflict', { ...entry, backend });
+      return { ...result, plan, attempts: n };
+    }
+    notify(observers, 'onAttempt', { backend, attempt: n, outcome: 'conflict' });
+    const outcome = rebasePlan(plan, result.stale, { policies: ctx.policies });
+    for (const event of outcome.events) notify(observers, 'onConflict', { ...event, backend });
+    if (!outcome.ok) throw outcome.error;
+    plan = outcome.plan;
+    throw new RebasedAttempt(`attempt ${n} was stale; rebased`);
+  };
+
+  try {
+    const committed = await withRetries(
+      ctx.retry,
+      {
+        random: ctx.random,
+        retryable: saysRetryable,
+        onRetry: (error, n, delayMs) => {
+          backoffMs += delayMs;
+          notify(observers, 'onRetry', {
+            backend,
+            attempt: n,
+            reason: error instanceof RebasedAttempt ? 'conflict' : 'busy',
+            delayMs,
+          });
+        },
+      },
+      attempt,
+    );
+    finish('committed');
+    return committed;
+  } catch (error) {
+    if (saysRetryable(error)) {
+      finish('exhausted');
+      throw new ConflictError('retries_exhausted', `commit gave up after ${attempts} attempts; nothing was written`, {
+        cause: error,
+        context: { attempts, backoffMs },
+      });
+    }
+    finish(hasCode(error, 'field_conflict', 'deleted_concurrently', 'read_conflict') ? 'conflict' : 'error');
+    throw error;
+  }
+}

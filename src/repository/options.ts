@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { FieldPolicy, PolicyTable } from '../core/merge-policy.ts';
+import { WRITER_ID } from '../storage/apply-order.ts';
+import type { StoragePort } from '../storage/storage-port.ts';
+import type { RepositoryObserver } from './observer.ts';
+import { DEFAULT_RETRY } from './retry-policy.ts';
+
+const policySchema = z.union([z.literal('reject'), z.literal('lww'), z.custom<FieldPolicy>((v) => typeof v === 'function')]);
+
+export const repositoryOptionsSchema = z
+  .object({
+    /** `sqlite:<path>`, `sqlite::memory:`, or `memory:` (in-process Maps, for tests). */
+    url: z
+      .string()
+      .regex(/^(sqlite:.+|memory:)$/, 'must be sqlite:<path>, sqlite::memory: or memory:')
+      .optional(),
+    /** A storage backend built by the caller (instead of `url`). */
+    storage: z.custom<StoragePort>((v) => typeof v === 'object' && v !== null && 'apply' in v).optional(),
+    /** `full` (default): a commit survives power loss. `normal`: survives process crashes only. */
+    durability: z.enum(['full', 'normal']).default('full'),
+    retry: z
+      .object({
+        retries: z.number().int().min(0).max(1000).default(DEFAULT_RETRY.retries),
+        minDelayMs: z.number().min(0).max(60_000).default(DEFAULT_RETRY.minDelayMs),
+        maxDelayMs: z.number().min(0).max(60_000).default(DEFAULT_RETRY.maxDelayMs),
+        maxRetryTimeMs: z.number().min(0).default(DEFAULT_RETRY.maxRetryTimeMs),
+      })
+      .strict()
+      .default(DEFAULT_RETRY),
+    /** Per type and field: what happens when two sessions change the same field. */
+    policies: z.record(z.string(), z.record(z.string(), policySchema)).default({}),
+    /** Largest serialized `fields` of one anchor, in bytes. */
+    maxAnchorBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
+    /** How long a SQLite writer waits for the lock before the attempt counts as busy. */
+    busyTimeoutMs: z.number().int().min(0).default(5000),
+    /** This repository's id in version vectors; random by default, one per process. */
+    writerId: z.string().regex(WRITER_ID, 'must be 1-64 characters of A-Z a-z 0-9 _ -').optional(),
+    observers: z.array(z.custom<RepositoryObserver>((v) => typeof v === 'object' && v !== null)).default([]),
+  })
+  .strict()
+  .refine((o) => o.url !== undefined || o.storage !== undefined, { message: 'give url or storage', path: ['url'] });
+
+export type RepositoryOptions = z.input<typeof repositoryOptionsSchema>;
+export type ResolvedOptions = z.output<typeof repositoryOptionsSchema> & { policies: PolicyTable };

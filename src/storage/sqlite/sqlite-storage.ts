@@ -1,0 +1,309 @@
+import type Database from 'better-sqlite3';
+import { and, eq, gt, sql } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { AnchorRow } from '../../core/row.ts';
+import type { WriteResult, WriteSet, WrittenRow } from '../../core/write-set.ts';
+import { nodesFirst } from '../apply-order.ts';
+import { EndpointWatch } from '../endpoint-watch.ts';
+import type { ScanQuery, StorageCapabilities, StoragePort } from '../storage-port.ts';
+import { openSqlite, type SqliteOpenOptions } from './open-sqlite.ts';
+import { parseRow, type StoredRecord } from './parse-row.ts';
+import { anchors, conflictJournal, edgeRefs } from './schema.ts';
+import { toStorageError } from './sqlite-errors.ts';
+
+type Stale = Map<string, AnchorRow | null>;
+
+/** Thrown inside a write transaction to roll it back when a version check missed. */
+class StaleAttempt {
+  constructor(readonly stale: Stale) {}
+}
+
+const ph = sql.placeholder;
+// vv[writer] += 1, inside SQLite, so the count and the version move in one statement.
+const bumpVv = sql`json_set(${anchors.vv}, '$."' || ${ph('writer')} || '"', coalesce(json_extract(${anchors.vv}, '$."' || ${ph('writer')} || '"'), 0) + 1)`;
+
+function prepareStatements(db: BetterSQLite3Database) {
+  return {
+    byId: db
+      .select()
+      .from(anchors)
+      .where(eq(anchors.id, ph('id')))
+      .prepare(),
+    byIds: db
+      .select()
+      .from(anchors)
+      .where(sql`${anchors.id} IN (SELECT value FROM json_each(${ph('ids')}))`)
+      .prepare(),
+    versionOf: db
+      .select({ version: anchors.version })
+      .from(anchors)
+      .where(eq(anchors.id, ph('id')))
+      .prepare(),
+    edgeIds: db
+      .select({ edgeId: edgeRefs.edgeId })
+      .from(edgeRefs)
+      .where(eq(edgeRefs.nodeId, ph('node')))
+      .orderBy(edgeRefs.seq)
+      .prepare(),
+    cas: db
+      .update(anchors)
+      .set({ fields: sql`${ph('fields')}`, version: sql`${anchors.version} + 1`, vv: bumpVv })
+      .where(and(eq(anchors.id, ph('id')), eq(anchors.version, ph('expect'))))
+      .returning({ version: anchors.version, vv: anchors.vv })
+      .prepare(),
+    // An endpoint whose edge list moved: a new version without touching its content, under the write lock.
+    bump: db
+      .update(anchors)
+      .set({ version: sql`${anchors.version} + 1`, vv: bumpVv })
+      .where(eq(anchors.id, ph('id')))
+      .returning({ version: anchors.version, vv: anchors.vv })
+      .prepare(),
+    insert: db
+      .insert(anchors)
+      .values({
+        id: sql`${ph('id')}`,
+        kind: sql`${ph('kind')}`,
+        type: sql`${ph('type')}`,
+        root: sql`${ph('root')}`,
+        fields: sql`${ph('fields')}`,
+        source: sql`${ph('source')}`,
+        target: sql`${ph('target')}`,
+        version: 1,
+        vv: sql`${ph('vv')}`,
+      })
+      .onConflictDoNothing()
+      .prepare(),
+    deleteRow: db
+      .delete(anchors)
+      .where(eq(anchors.id, ph('id')))
+      .prepare(),
+    addRef: db
+      .insert(edgeRefs)
+      .values({ nodeId: sql`${ph('node')}`, edgeId: sql`${ph('edge')}` })
+      .onConflictDoNothing()
+      .prepare(),
+    dropRef: db
+      .delete(edgeRefs)
+      .where(and(eq(edgeRefs.nodeId, ph('node')), eq(edgeRefs.edgeId, ph('edge'))))
+      .prepare(),
+    journal: db
+      .insert(conflictJournal)
+      .values({
+        at: sql`${ph('at')}`,
+        commitId: sql`${ph('commitId')}`,
+        writer: sql`${ph('writer')}`,
+        anchorId: sql`${ph('anchorId')}`,
+        anchorType: sql`${ph('anchorType')}`,
+        kind: sql`${ph('kind')}`,
+        resolution: sql`${ph('resolution')}`,
+        fields: sql`${ph('fields')}`,
+        writers: sql`${ph('writers')}`,
+      })
+      .prepare(),
+    dropRefsOf: db
+      .delete(edgeRefs)
+      .where(eq(edgeRefs.nodeId, ph('node')))
+      .prepare(),
+  };
+}
+
+/**
+ * The SQLite backend. Every write attempt is one synchronous `BEGIN IMMEDIATE` transaction:
+ * compare-and-swap updates and deletes, inserts, edge-list rows; no await inside, so the
+ * write lock is never held across the event loop.
+ */
+export class SqliteStorage implements StoragePort {
+  readonly backend = 'sqlite';
+  readonly capabilities: StorageCapabilities = { syncReads: true };
+  readonly #sqlite: Database.Database;
+  readonly #db: BetterSQLite3Database;
+  readonly #q: ReturnType<typeof prepareStatements>;
+  readonly #apply: Database.Transaction<(ws: WriteSet) => WriteResult>;
+  #closed = false;
+
+  constructor(options: SqliteOpenOptions) {
+    const { sqlite, db } = openSqlite(options);
+    this.#sqlite = sqlite;
+    this.#db = db;
+    this.#q = prepareStatements(db);
+    this.#apply = sqlite.transaction((ws: WriteSet) => this.#applyInTransaction(ws));
+  }
+
+  /** The underlying connection, for tools (check, metrics journal) that share the file. */
+  get database(): Database.Database {
+    return this.#sqlite;
+  }
+
+  async load(ids: readonly string[]): Promise<Map<string, AnchorRow>> {
+    return this.loadSync(ids);
+  }
+
+  loadSync(ids: readonly string[]): Map<string, AnchorRow> {
+    const out = new Map<string, AnchorRow>();
+    if (ids.length === 0) return out;
+    const records = this.#read('load', () =>
+      ids.length === 1
+        ? ([this.#q.byId.get({ id: ids[0] })].filter(Boolean) as StoredRecord[])
+        : (this.#q.byIds.all({ ids: JSON.stringify(ids) }) as StoredRecord[]),
+    );
+    for (const rec of records) out.set(rec.id, parseRow(rec));
+    return out;
+  }
+
+  async loadEdgeIds(nodeId: string): Promise<string[]> {
+    return this.loadEdgeIdsSync(nodeId);
+  }
+
+  loadEdgeIdsSync(nodeId: string): string[] {
+    return this.#read('load edge ids', () => this.#q.edgeIds.all({ node: nodeId }).map((r) => r.edgeId));
+  }
+
+  async ensureRoot(id: string, writer: string): Promise<void> {
+    this.#read('create root', () =>
+      this.#q.insert.run({
+        id,
+        kind: 'node',
+        type: 'Root',
+        root: id,
+        fields: '{}',
+        source: null,
+        target: null,
+        vv: JSON.stringify({ [writer]: 1 }),
+      }),
+    );
+  }
+
+  async apply(ws: WriteSet): Promise<WriteResult> {
+    try {
+      return this.#apply.immediate(ws);
+    } catch (error) {
+      if (error instanceof StaleAttempt) return { ok: false, stale: [...error.stale].map(([id, current]) => ({ id, current })) };
+      throw toStorageError(error, 'commit');
+    }
+  }
+
+  #current(id: string): AnchorRow | null {
+    const rec = this.#q.byId.get({ id }) as StoredRecord | undefined;
+    return rec ? parseRow(rec) : null;
+  }
+
+  #applyInTransaction(ws: WriteSet): WriteResult {
+    const q = this.#q;
+    const stale: Stale = new Map();
+    const written = new Map<string, WrittenRow>();
+    const deleted: string[] = [];
+    const record = (id: string, r: { version: number; vv: string }) =>
+      written.set(id, { version: r.version, vv: JSON.parse(r.vv) as Record<string, number> });
+    const watch = new EndpointWatch(ws);
+    const bump = (id: string) => {
+      if (written.has(id) || stale.has(id)) return;
+      const r = q.bump.get({ id, writer: ws.writer });
+      if (!r) return;
+      record(id, r);
+      watch.bumped(id, written.get(id) as WrittenRow);
+    };
+
+    for (const c of ws.checks) {
+      const v = q.versionOf.get({ id: c.id })?.version ?? null;
+      if (v !== c.expect) stale.set(c.id, this.#current(c.id));
+    }
+    for (const u of ws.updates) {
+      const r = q.cas.get({ id: u.id, expect: u.expect, fields: JSON.stringify(u.fields), writer: ws.writer });
+      if (r) record(u.id, r);
+      else stale.set(u.id, this.#current(u.id));
+    }
+    const inserted = new Set<string>();
+    for (const a of nodesFirst(ws.inserts)) {
+      const edge = a.kind === 'edge' ? a : undefined;
+      const ends = edge ? [...new Set([edge.source, edge.target])] : [];
+      const missing = ends.filter((end) => !inserted.has(end) && q.versionOf.get({ id: end }) === undefined);
+      for (const end of missing) stale.set(end, null);
+      if (missing.length > 0) continue;
+      const vv = JSON.stringify({ [ws.writer]: 1 });
+      const fields = JSON.stringify(a.fields);
+      const res = q.insert.run({ ...a, source: edge?.source ?? null, target: edge?.target ?? null, fields, vv });
+      if (res.changes === 0) {
+        stale.set(a.id, this.#current(a.id));
+        continue;
+      }
+      inserted.add(a.id);
+      written.set(a.id, { version: 1, vv: { [ws.writer]: 1 } });
+      for (const end of ends) {
+        q.addRef.run({ node: end, edge: a.id });
+        bump(end);
+      }
+    }
+    for (const d of ws.deletes) {
+      const row = this.#current(d.id);
+      if (!row || row.version !== d.expect) {
+        stale.set(d.id, row);
+        continue;
+      }
+      if (row.kind === 'node') {
+        for (const edgeId of q.edgeIds.all({ node: d.id }).map((r) => r.edgeId)) this.#dropEdge(edgeId, bump, deleted);
+        q.dropRefsOf.run({ node: d.id });
+      } else {
+        this.#dropEdgeRefs(row, bump);
+      }
+      // Checked at `expect` above, under the write lock; the cascade may have bumped it since.
+      q.deleteRow.run({ id: d.id });
+      written.delete(d.id);
+      deleted.push(d.id);
+    }
+    if (stale.size > 0) throw new StaleAttempt(stale);
+    for (const e of watch.journal()) {
+      q.journal.run({
+        ...e,
+        anchorType: e.type,
+        fields: JSON.stringify(e.fields),
+        writers: JSON.stringify(e.writers),
+      });
+    }
+    return { ok: true, written, deleted, edgeConflicts: watch.entries };
+  }
+
+  #dropEdge(edgeId: string, bump: (id: string) => void, deleted: string[]): void {
+    const edge = this.#current(edgeId);
+    if (edge?.kind !== 'edge') return;
+    this.#dropEdgeRefs(edge, bump);
+    this.#q.deleteRow.run({ id: edgeId });
+    deleted.push(edgeId);
+  }
+
+  #dropEdgeRefs(edge: AnchorRow & { kind: 'edge' }, bump: (id: string) => void): void {
+    for (const end of new Set([edge.source, edge.target])) {
+      this.#q.dropRef.run({ node: end, edge: edge.id });
+      bump(end);
+    }
+  }
+
+  async scan(query: ScanQuery): Promise<AnchorRow[]> {
+    const conditions = [eq(anchors.type, query.type)];
+    if (query.root !== undefined) conditions.push(eq(anchors.root, query.root));
+    if (query.after !== undefined) conditions.push(gt(anchors.id, query.after));
+    const records = this.#read('scan', () =>
+      this.#db
+        .select()
+        .from(anchors)
+        .where(and(...conditions))
+        .orderBy(anchors.id)
+        .limit(query.limit)
+        .all(),
+    );
+    return records.map((r) => parseRow(r as StoredRecord));
+  }
+
+  #read<T>(doing: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw toStorageError(error, doing);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sqlite.close();
+  }
+}
