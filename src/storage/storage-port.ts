@@ -1,3 +1,4 @@
+import type { JournalEntry } from '../core/journal.ts';
 import type { AnchorRow } from '../core/row.ts';
 import type { WriteResult, WriteSet } from '../core/write-set.ts';
 
@@ -8,7 +9,8 @@ export interface StorageCapabilities {
 }
 
 export interface ScanQuery {
-  readonly type: string;
+  /** Only anchors of this type; all types when absent. */
+  readonly type?: string;
   /** Only anchors owned by this root. */
   readonly root?: string;
   /** Only ids greater than this (keyset paging, ids in ascending order). */
@@ -47,9 +49,28 @@ export interface StoragePort {
    */
   apply(writeSet: WriteSet): Promise<WriteResult>;
 
-  /** Anchors of one type, ids ascending, for listing and typed models. */
+  /** Anchors (of one type, or all), ids ascending, for listing, typed models and checkers. */
   scan(query: ScanQuery): Promise<AnchorRow[]>;
+
+  /** Appends journal entries in their own transaction (conflicts whose commit wrote nothing). */
+  appendJournal(entries: readonly JournalEntry[]): Promise<void>;
+
+  /** Journal entries at or after `since` (ms since epoch), oldest first, at most `limit`. */
+  readJournal(query: JournalQuery): Promise<JournalEntry[]>;
+
+  /** Deletes journal entries older than `before`, then all but the newest `keep`; returns how many went. */
+  pruneJournal(retention: JournalRetention): Promise<number>;
 
   /** Releases connections and files. Idempotent. */
   close(): Promise<void>;
+}
+
+export interface JournalQuery {
+  readonly since?: number;
+  readonly limit?: number;
+}
+
+export interface JournalRetention {
+  readonly before?: number;
+  readonly keep?: number;
 }

@@ -4,7 +4,7 @@ import { increment } from '../../core/version-vector.ts';
 import type { WriteResult, WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { nodesFirst } from '../apply-order.ts';
 import { EndpointWatch } from '../endpoint-watch.ts';
-import type { ScanQuery, StorageCapabilities, StoragePort } from '../storage-port.ts';
+import type { JournalQuery, JournalRetention, ScanQuery, StorageCapabilities, StoragePort } from '../storage-port.ts';
 
 /** An in-process backend on Maps: for tests and throwaway graphs. Same semantics as SQLite. */
 export class MemoryStorage implements StoragePort {
@@ -129,6 +129,22 @@ export class MemoryStorage implements StoragePort {
       )
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, q.limit);
+  }
+
+  async appendJournal(entries: readonly JournalEntry[]): Promise<void> {
+    this.journal.push(...entries);
+  }
+
+  async readJournal(q: JournalQuery): Promise<JournalEntry[]> {
+    return this.journal.filter((e) => e.at >= (q.since ?? 0)).slice(0, q.limit ?? Number.POSITIVE_INFINITY);
+  }
+
+  async pruneJournal(r: JournalRetention): Promise<number> {
+    const before = this.journal.length;
+    const kept = this.journal.filter((e) => r.before === undefined || e.at >= r.before);
+    const tail = r.keep === undefined ? kept : kept.slice(Math.max(0, kept.length - r.keep));
+    this.journal.splice(0, this.journal.length, ...tail);
+    return before - tail.length;
   }
 
   async close(): Promise<void> {}

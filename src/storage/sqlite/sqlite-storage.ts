@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { JournalEntry } from '../../core/journal.ts';
 import type { AnchorRow } from '../../core/row.ts';
 import type { WriteResult, WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { nodesFirst } from '../apply-order.ts';
 import { EndpointWatch } from '../endpoint-watch.ts';
-import type { ScanQuery, StorageCapabilities, StoragePort } from '../storage-port.ts';
+import type { JournalQuery, JournalRetention, ScanQuery, StorageCapabilities, StoragePort } from '../storage-port.ts';
 import { openSqlite, type SqliteOpenOptions } from './open-sqlite.ts';
 import { parseRow, type StoredRecord } from './parse-row.ts';
 import { anchors, conflictJournal, edgeRefs } from './schema.ts';
@@ -251,14 +252,7 @@ export class SqliteStorage implements StoragePort {
       deleted.push(d.id);
     }
     if (stale.size > 0) throw new StaleAttempt(stale);
-    for (const e of watch.journal()) {
-      q.journal.run({
-        ...e,
-        anchorType: e.type,
-        fields: JSON.stringify(e.fields),
-        writers: JSON.stringify(e.writers),
-      });
-    }
+    this.#writeJournal(watch.journal());
     return { ok: true, written, deleted, edgeConflicts: watch.entries };
   }
 
@@ -278,7 +272,7 @@ export class SqliteStorage implements StoragePort {
   }
 
   async scan(query: ScanQuery): Promise<AnchorRow[]> {
-    const conditions = [eq(anchors.type, query.type)];
+    const conditions = query.type === undefined ? [] : [eq(anchors.type, query.type)];
     if (query.root !== undefined) conditions.push(eq(anchors.root, query.root));
     if (query.after !== undefined) conditions.push(gt(anchors.id, query.after));
     const records = this.#read('scan', () =>
@@ -291,6 +285,61 @@ export class SqliteStorage implements StoragePort {
         .all(),
     );
     return records.map((r) => parseRow(r as StoredRecord));
+  }
+
+  #writeJournal(entries: readonly JournalEntry[]): void {
+    for (const e of entries) {
+      this.#q.journal.run({ ...e, anchorType: e.type, fields: JSON.stringify(e.fields), writers: JSON.stringify(e.writers) });
+    }
+  }
+
+  async appendJournal(entries: readonly JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    this.#read('append journal', () => this.#sqlite.transaction(() => this.#writeJournal(entries)).immediate());
+  }
+
+  async readJournal(query: JournalQuery): Promise<JournalEntry[]> {
+    const rows = this.#read('read journal', () =>
+      this.#db
+        .select()
+        .from(conflictJournal)
+        .where(gte(conflictJournal.at, query.since ?? 0))
+        .orderBy(asc(conflictJournal.seq))
+        .limit(query.limit ?? -1)
+        .all(),
+    );
+    return rows.map((r) => ({
+      commitId: r.commitId,
+      at: r.at,
+      writer: r.writer,
+      anchorId: r.anchorId,
+      type: r.anchorType,
+      kind: r.kind,
+      resolution: r.resolution as JournalEntry['resolution'],
+      fields: JSON.parse(r.fields) as string[],
+      writers: JSON.parse(r.writers) as string[],
+    }));
+  }
+
+  async pruneJournal(retention: JournalRetention): Promise<number> {
+    return this.#read('prune journal', () =>
+      this.#sqlite
+        .transaction(() => {
+          let removed = 0;
+          if (retention.before !== undefined) {
+            removed += this.#db.delete(conflictJournal).where(lt(conflictJournal.at, retention.before)).run().changes;
+          }
+          if (retention.keep !== undefined) {
+            removed += this.#sqlite
+              .prepare(
+                'DELETE FROM conflict_journal WHERE seq <= (SELECT seq FROM conflict_journal ORDER BY seq DESC LIMIT 1 OFFSET ?)',
+              )
+              .run(retention.keep).changes;
+          }
+          return removed;
+        })
+        .immediate(),
+    );
   }
 
   #read<T>(doing: string, fn: () => T): T {
