@@ -70,13 +70,14 @@ export function buildPlan(input: PlanInput): CommitPlan {
       if (live.kind === 'edge' && (dyingNodes.has(live.source) || dyingNodes.has(live.target))) continue;
       deletes.push({ id: live.id, type: live.type, expect: live.base.version, baseVv: live.base.vv });
     } else {
-      const changes = live.tracker.changes();
-      if (changes.length === 0) continue;
-      for (const change of changes) {
-        if (change.mine === undefined) continue;
-        const issue = findJsonIssue(change.mine, `fields.${change.key}`);
+      for (const key of live.tracker.touched()) {
+        const value = live.tracker.target[key];
+        if (value === undefined) continue; // removed
+        const issue = findJsonIssue(value, `fields.${key}`);
         if (issue) throw new ValidationError(issue.path, issue.message, { context: { anchorId: live.id } });
       }
+      const changes = live.tracker.changes();
+      if (changes.length === 0) continue;
       const fields = checkedFields(live, cloneJson(live.tracker.target), input.maxAnchorBytes);
       updates.push({ id: live.id, type: live.type, expect: live.base.version, baseVv: live.base.vv, fields, changes });
     }

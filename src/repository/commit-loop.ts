@@ -3,7 +3,7 @@ import { ConflictError, hasCode } from '../core/errors.ts';
 import type { JournalEntry } from '../core/journal.ts';
 import type { PolicyTable } from '../core/merge-policy.ts';
 import type { WriteResult } from '../core/write-set.ts';
-import type { StoragePort } from '../storage/storage-port.ts';
+import type { RebaseInPlace, StoragePort } from '../storage/storage-port.ts';
 import { notify, type RepositoryObserver } from './observer.ts';
 import { type RetryConfig, saysRetryable, withRetries } from './retry-policy.ts';
 
@@ -50,26 +50,45 @@ export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Pr
   const finish = (outcome: 'committed' | 'conflict' | 'exhausted' | 'error') =>
     notify(observers, 'onCommit', { backend, outcome, attempts, durationMs: ctx.now() - started, backoffMs, rows: rowsOf(plan) });
 
-  const attempt = async (n: number): Promise<Committed> => {
-    attempts = n;
+  const writeSet = () => toWriteSet(plan, { writer: ctx.writer, commitId, at: ctx.clock(), journal });
+  /** Rebases the plan onto stale rows; a conflict that cannot merge is kept in `rejected`. */
+  let rejected: unknown;
+  const rebaseOnto = (stale: Parameters<RebaseInPlace>[0]): boolean => {
+    notify(observers, 'onAttempt', { backend, attempt: attempts, outcome: 'conflict' });
+    const outcome = rebasePlan(plan, stale, { policies: ctx.policies });
+    for (const event of outcome.events) notify(observers, 'onConflict', { ...event, backend });
+    if (!outcome.ok) {
+      rejected = outcome.error;
+      return false;
+    }
+    plan = outcome.plan;
+    const at = ctx.clock();
+    for (const event of outcome.events) journal.push({ ...event, commitId, at, writer: ctx.writer });
+    return true;
+  };
+  // Backends that can rebase while holding their locks get the rebase as a callback.
+  const inPlace: RebaseInPlace = (stale) => {
+    if (!rebaseOnto(stale)) return undefined;
+    attempts++;
+    return writeSet();
+  };
+
+  const attempt = async (): Promise<Committed> => {
+    attempts++;
     let result: WriteResult;
     try {
-      result = await storage.apply(toWriteSet(plan, { writer: ctx.writer, commitId, at: ctx.clock(), journal }));
+      result = await storage.apply(writeSet(), inPlace);
     } catch (error) {
-      notify(observers, 'onAttempt', { backend, attempt: n, outcome: saysRetryable(error) ? 'busy' : 'error' });
+      notify(observers, 'onAttempt', { backend, attempt: attempts, outcome: saysRetryable(error) ? 'busy' : 'error' });
       throw error;
     }
     if (result.ok) {
-      notify(observers, 'onAttempt', { backend, attempt: n, outcome: 'committed' });
+      notify(observers, 'onAttempt', { backend, attempt: attempts, outcome: 'committed' });
       for (const entry of result.edgeConflicts) notify(observers, 'onConflict', { ...entry, backend });
-      return { ...result, plan, attempts: n };
+      return { ...result, plan, attempts };
     }
-    notify(observers, 'onAttempt', { backend, attempt: n, outcome: 'conflict' });
-    const outcome = rebasePlan(plan, result.stale, { policies: ctx.policies });
-    for (const event of outcome.events) notify(observers, 'onConflict', { ...event, backend });
-    if (!outcome.ok) throw outcome.error;
-    plan = outcome.plan;
-    throw new RebasedAttempt(`attempt ${n} was stale; rebased`);
+    if (rejected === undefined && rebaseOnto(result.stale)) throw new RebasedAttempt(`attempt ${attempts} was stale; rebased`);
+    throw rejected;
   };
 
   try {

@@ -47,7 +47,12 @@ export class FieldTracker implements ProxyHandler<Fields> {
     return Reflect.defineProperty(target, key, descriptor);
   }
 
-  /** Fields whose value differs from the base, with both values (copies, safe to keep). */
+  /** Keys touched since the base: the only ones that may have changed. */
+  touched(): Iterable<string> {
+    return this.#baseOf?.keys() ?? [];
+  }
+
+  /** Fields whose value differs from the base, with both values (copies, safe to keep). Validate `touched()` values first. */
   changes(): FieldChange[] {
     if (!this.#baseOf) return [];
     const out: FieldChange[] = [];

@@ -6,7 +6,17 @@ import type { WriteResult, WriteSet } from '../core/write-set.ts';
 export interface StorageCapabilities {
   /** Reads can run synchronously (`loadEdgeIdsSync`), so edge lists can load on first access. */
   readonly syncReads: boolean;
+  /** `apply` rebases a stale write set inside its transaction through the `rebase` callback. */
+  readonly rebaseInPlace: boolean;
 }
+
+/**
+ * Given the rows a write set found stale (read under the transaction's locks), the rebased
+ * write set to apply instead, or undefined to give up and report them stale. Pure and synchronous.
+ */
+export type RebaseInPlace = (
+  stale: ReadonlyArray<{ readonly id: string; readonly current: AnchorRow | null }>,
+) => WriteSet | undefined;
 
 export interface ScanQuery {
   /** Only anchors of this type; all types when absent. */
@@ -45,9 +55,11 @@ export interface StoragePort {
   /**
    * Applies one write set atomically (one database transaction): all of it, or — when any
    * version check misses — nothing, returning the stale rows as they are now. Transient failures
-   * (busy) throw a retryable `StorageError`.
+   * (busy) throw a retryable `StorageError`. A backend that can keep its locks while it asks
+   * (`capabilities.rebaseInPlace`) calls `rebase` with the stale rows and applies the write set
+   * it returns instead, in the same transaction: a writer then cannot be starved on a hot row.
    */
-  apply(writeSet: WriteSet): Promise<WriteResult>;
+  apply(writeSet: WriteSet, rebase?: RebaseInPlace): Promise<WriteResult>;
 
   /** Anchors (of one type, or all), ids ascending, for listing, typed models and checkers. */
   scan(query: ScanQuery): Promise<AnchorRow[]>;

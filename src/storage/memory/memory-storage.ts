@@ -4,12 +4,19 @@ import { increment } from '../../core/version-vector.ts';
 import type { WriteResult, WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { nodesFirst } from '../apply-order.ts';
 import { EndpointWatch } from '../endpoint-watch.ts';
-import type { JournalQuery, JournalRetention, ScanQuery, StorageCapabilities, StoragePort } from '../storage-port.ts';
+import type {
+  JournalQuery,
+  JournalRetention,
+  RebaseInPlace,
+  ScanQuery,
+  StorageCapabilities,
+  StoragePort,
+} from '../storage-port.ts';
 
 /** An in-process backend on Maps: for tests and throwaway graphs. Same semantics as SQLite. */
 export class MemoryStorage implements StoragePort {
   readonly backend = 'memory';
-  readonly capabilities: StorageCapabilities = { syncReads: true };
+  readonly capabilities: StorageCapabilities = { syncReads: true, rebaseInPlace: true };
   #rows = new Map<string, AnchorRow>();
   /** Node id → its edge ids; a Set keeps insertion (creation) order. */
   #refs = new Map<string, Set<string>>();
@@ -39,8 +46,15 @@ export class MemoryStorage implements StoragePort {
     this.#rows.set(id, { kind: 'node', id, type: 'Root', root: id, fields: {}, version: 1, vv: { [writer]: 1 } });
   }
 
-  async apply(ws: WriteSet): Promise<WriteResult> {
-    const stale = this.#findStale(ws);
+  async apply(first: WriteSet, rebase?: RebaseInPlace): Promise<WriteResult> {
+    let ws = first;
+    let stale = this.#findStale(ws);
+    // Nothing runs between here and the writes below, so a rebase sees what it will overwrite.
+    const next = stale.length > 0 ? rebase?.(stale) : undefined;
+    if (next) {
+      ws = next;
+      stale = this.#findStale(ws);
+    }
     if (stale.length > 0) return { ok: false, stale };
 
     const written = new Map<string, WrittenRow>();
@@ -125,7 +139,10 @@ export class MemoryStorage implements StoragePort {
     return [...this.#rows.values()]
       .map((r) => structuredClone(r))
       .filter(
-        (r) => r.type === q.type && (q.root === undefined || r.root === q.root) && (q.after === undefined || r.id > q.after),
+        (r) =>
+          (q.type === undefined || r.type === q.type) &&
+          (q.root === undefined || r.root === q.root) &&
+          (q.after === undefined || r.id > q.after),
       )
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, q.limit);

@@ -6,7 +6,14 @@ import type { AnchorRow } from '../../core/row.ts';
 import type { WriteResult, WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { nodesFirst } from '../apply-order.ts';
 import { EndpointWatch } from '../endpoint-watch.ts';
-import type { JournalQuery, JournalRetention, ScanQuery, StorageCapabilities, StoragePort } from '../storage-port.ts';
+import type {
+  JournalQuery,
+  JournalRetention,
+  RebaseInPlace,
+  ScanQuery,
+  StorageCapabilities,
+  StoragePort,
+} from '../storage-port.ts';
 import { openSqlite, type SqliteOpenOptions } from './open-sqlite.ts';
 import { parseRow, type StoredRecord } from './parse-row.ts';
 import { anchors, conflictJournal, edgeRefs } from './schema.ts';
@@ -18,6 +25,8 @@ type Stale = Map<string, AnchorRow | null>;
 class StaleAttempt {
   constructor(readonly stale: Stale) {}
 }
+
+const staleList = (stale: Stale) => [...stale].map(([id, current]) => ({ id, current }));
 
 const ph = sql.placeholder;
 // vv[writer] += 1, inside SQLite, so the count and the version move in one statement.
@@ -115,11 +124,13 @@ function prepareStatements(db: BetterSQLite3Database) {
  */
 export class SqliteStorage implements StoragePort {
   readonly backend = 'sqlite';
-  readonly capabilities: StorageCapabilities = { syncReads: true };
+  readonly capabilities: StorageCapabilities = { syncReads: true, rebaseInPlace: true };
   readonly #sqlite: Database.Database;
   readonly #db: BetterSQLite3Database;
   readonly #q: ReturnType<typeof prepareStatements>;
-  readonly #apply: Database.Transaction<(ws: WriteSet) => WriteResult>;
+  readonly #apply: Database.Transaction<(ws: WriteSet, rebase?: RebaseInPlace) => WriteResult>;
+  /** One pass of a write set; nested in `#apply`, so a stale pass rolls back to a savepoint. */
+  readonly #pass: Database.Transaction<(ws: WriteSet) => WriteResult>;
   #closed = false;
 
   constructor(options: SqliteOpenOptions) {
@@ -127,7 +138,17 @@ export class SqliteStorage implements StoragePort {
     this.#sqlite = sqlite;
     this.#db = db;
     this.#q = prepareStatements(db);
-    this.#apply = sqlite.transaction((ws: WriteSet) => this.#applyInTransaction(ws));
+    this.#pass = sqlite.transaction((ws: WriteSet) => this.#applyInTransaction(ws));
+    this.#apply = sqlite.transaction((ws: WriteSet, rebase?: RebaseInPlace) => {
+      try {
+        return this.#pass(ws);
+      } catch (error) {
+        // Still holding the write lock: rebase onto the rows just read, and apply once more.
+        const next = error instanceof StaleAttempt ? rebase?.(staleList(error.stale)) : undefined;
+        if (!next) throw error;
+        return this.#pass(next);
+      }
+    });
   }
 
   /** The underlying connection, for tools (check, metrics journal) that share the file. */
@@ -174,11 +195,11 @@ export class SqliteStorage implements StoragePort {
     );
   }
 
-  async apply(ws: WriteSet): Promise<WriteResult> {
+  async apply(ws: WriteSet, rebase?: RebaseInPlace): Promise<WriteResult> {
     try {
-      return this.#apply.immediate(ws);
+      return this.#apply.immediate(ws, rebase);
     } catch (error) {
-      if (error instanceof StaleAttempt) return { ok: false, stale: [...error.stale].map(([id, current]) => ({ id, current })) };
+      if (error instanceof StaleAttempt) return { ok: false, stale: staleList(error.stale) };
       throw toStorageError(error, 'commit');
     }
   }
