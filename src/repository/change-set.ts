@@ -70,8 +70,7 @@ export function buildPlan(input: PlanInput): CommitPlan {
       if (live.kind === 'edge' && (dyingNodes.has(live.source) || dyingNodes.has(live.target))) continue;
       deletes.push({ id: live.id, type: live.type, expect: live.base.version, baseVv: live.base.vv });
     } else {
-      for (const key of live.tracker.touched()) {
-        const value = live.tracker.target[key];
+      for (const [key, value] of live.tracker.touched()) {
         if (value === undefined) continue; // removed
         const issue = findJsonIssue(value, `fields.${key}`);
         if (issue) throw new ValidationError(issue.path, issue.message, { context: { anchorId: live.id } });

@@ -20,7 +20,7 @@ export class FieldTracker implements ProxyHandler<Fields> {
 
   #capture(key: string): void {
     this.#baseOf ??= new Map();
-    if (!this.#baseOf.has(key)) this.#baseOf.set(key, cloneJson(this.target[key]));
+    if (!this.#baseOf.has(key)) this.#baseOf.set(key, cloneJson(this.#own(key)));
   }
 
   get(target: Fields, key: string | symbol): unknown {
@@ -47,9 +47,14 @@ export class FieldTracker implements ProxyHandler<Fields> {
     return Reflect.defineProperty(target, key, descriptor);
   }
 
-  /** Keys touched since the base: the only ones that may have changed. */
-  touched(): Iterable<string> {
-    return this.#baseOf?.keys() ?? [];
+  /** The key's own value (never one inherited from Object.prototype, such as `toString`). */
+  #own(key: string): Json | undefined {
+    return Object.hasOwn(this.target, key) ? (this.target[key] as Json) : undefined;
+  }
+
+  /** Keys touched since the base (the only ones that may have changed), with their current values. */
+  *touched(): Iterable<[string, Json | undefined]> {
+    for (const key of this.#baseOf?.keys() ?? []) yield [key, this.#own(key)];
   }
 
   /** Fields whose value differs from the base, with both values (copies, safe to keep). Validate `touched()` values first. */
@@ -57,7 +62,7 @@ export class FieldTracker implements ProxyHandler<Fields> {
     if (!this.#baseOf) return [];
     const out: FieldChange[] = [];
     for (const [key, base] of this.#baseOf) {
-      const mine = Object.hasOwn(this.target, key) ? (this.target[key] as Json | undefined) : undefined;
+      const mine = this.#own(key);
       if (!jsonEqual(mine, base)) out.push({ key, base, mine: cloneJson(mine) });
     }
     return out;

@@ -74,6 +74,20 @@ describe.each(backends)('sessions on $name', (backend) => {
     expect((await repo.session().get(p.id))?.fields).toEqual({ tags: ['a', 'b'], meta: { x: 1, y: 2 } });
   });
 
+  it('stores fields named like Object.prototype members (toString, constructor, __proto__) as plain data', async () => {
+    const s = repo.session({ root: USER });
+    const p = s.create('P', {});
+    await s.commit();
+    p.fields.toString = 'a';
+    p.fields.constructor = { b: 1 };
+    p.fields.__proto__ = [1];
+    await s.commit();
+    const stored = await repo.session().get(p.id);
+    expect(Object.keys(stored?.fields ?? {}).sort()).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(stored?.fields.toString).toBe('a');
+    expect(Object.getPrototypeOf(stored?.fields)).toBe(Object.prototype);
+  });
+
   it('drops staged changes on abort', async () => {
     const s = repo.session({ root: USER });
     const p = s.create('P', { a: 1 });

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { type CommitPlan, rebasePlan } from '../../src/core/commit-plan.ts';
 import type { AnchorRow } from '../../src/core/row.ts';
 
-const row = (id: string, version: number, fields: Record<string, number> = {}, vv = { a: version }): AnchorRow => ({
+const row = (
+  id: string,
+  version: number,
+  fields: Record<string, number> = {},
+  vv: Record<string, number> = { a: version },
+): AnchorRow => ({
   kind: 'node',
   id,
   type: 'T',
