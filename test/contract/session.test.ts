@@ -78,9 +78,14 @@ describe.each(backends)('sessions on $name', (backend) => {
     const s = repo.session({ root: USER });
     const p = s.create('P', {});
     await s.commit();
-    p.fields.toString = 'a';
-    p.fields.constructor = { b: 1 };
-    p.fields.__proto__ = [1];
+    const fields: Record<string, unknown> = p.fields;
+    for (const [key, value] of [
+      ['toString', 'a'],
+      ['constructor', { b: 1 }],
+      ['__proto__', [1]],
+    ] as const) {
+      fields[key] = value;
+    }
     await s.commit();
     const stored = await repo.session().get(p.id);
     expect(Object.keys(stored?.fields ?? {}).sort()).toEqual(['__proto__', 'constructor', 'toString']);
