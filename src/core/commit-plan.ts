@@ -38,7 +38,8 @@ export interface ConflictEvent {
   readonly anchorId: string;
   readonly type: string;
   readonly kind: 'field' | 'edge' | 'delete';
-  readonly resolution: 'rebased' | 'merged' | 'lww' | 'rejected';
+  /** `rejected`: the commit failed on it; `exhausted`: still conflicting when the retry budget ran out. */
+  readonly resolution: 'rebased' | 'merged' | 'lww' | 'rejected' | 'exhausted';
   readonly fields: readonly string[];
   readonly writers: readonly string[];
 }
@@ -66,6 +67,11 @@ export interface RebaseContext {
 }
 
 const resolutionOf = (r: FieldResolution): ConflictEvent['resolution'] => r;
+
+/** The type of a loaded anchor the plan touches (an edge's endpoint is one of these). */
+function typeIn(plan: CommitPlan, id: string): string {
+  return [...plan.endpoints, ...plan.updates, ...plan.deletes].find((a) => a.id === id)?.type ?? 'unknown';
+}
 
 /**
  * Replays a plan onto the rows a failed attempt found stale. Field changes rebase per field
@@ -95,6 +101,7 @@ export function rebasePlan(
     if (insert.kind !== 'edge') continue;
     for (const end of [insert.source, insert.target]) {
       if (current.has(end) && current.get(end) === null) {
+        events.push({ anchorId: end, type: typeIn(plan, end), kind: 'delete', resolution: 'rejected', fields: [], writers: [] });
         return fail(
           new ConflictError('deleted_concurrently', `cannot connect to ${end}: it was deleted concurrently`, {
             anchorId: end,

@@ -38,3 +38,23 @@ export function edgeRebased(
     writers: writersSince(base.vv, current.vv).filter((w) => w !== meta.writer),
   };
 }
+
+/**
+ * What a commit that ran out of retries journals: one `exhausted` entry per anchor and kind it
+ * had rebased, with every field and writer involved (those rebases were never written).
+ */
+export function exhaustedEntries(pending: readonly JournalEntry[], at: number): JournalEntry[] {
+  const byAnchor = new Map<string, JournalEntry>();
+  for (const e of pending) {
+    const key = `${e.kind}\u0000${e.anchorId}`;
+    const seen = byAnchor.get(key);
+    byAnchor.set(key, {
+      ...e,
+      at,
+      resolution: 'exhausted',
+      fields: [...new Set([...(seen?.fields ?? []), ...e.fields])],
+      writers: [...new Set([...(seen?.writers ?? []), ...e.writers])].sort(),
+    });
+  }
+  return [...byAnchor.values()];
+}

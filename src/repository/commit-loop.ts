@@ -1,10 +1,10 @@
-import { type CommitPlan, rebasePlan, toWriteSet } from '../core/commit-plan.ts';
+import { type CommitPlan, type ConflictEvent, rebasePlan, toWriteSet } from '../core/commit-plan.ts';
 import { ConflictError, hasCode } from '../core/errors.ts';
-import type { JournalEntry } from '../core/journal.ts';
+import { exhaustedEntries, type JournalEntry } from '../core/journal.ts';
 import type { PolicyTable } from '../core/merge-policy.ts';
 import type { WriteResult } from '../core/write-set.ts';
 import type { RebaseInPlace, StoragePort } from '../storage/storage-port.ts';
-import { notify, type RepositoryObserver } from './observer.ts';
+import { type AttemptEvent, notify, type RepositoryObserver } from './observer.ts';
 import { type RetryConfig, saysRetryable, withRetries } from './retry-policy.ts';
 
 export interface CommitLoopContext {
@@ -44,26 +44,44 @@ export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Pr
   const commitId = ctx.newId();
   const started = ctx.now();
   let plan = initial;
+  // Conflicts rebased so far: written in the transaction of the attempt that succeeds.
   const journal: JournalEntry[] = [];
   let attempts = 0;
+  let passStarted = started;
   let backoffMs = 0;
   const finish = (outcome: 'committed' | 'conflict' | 'exhausted' | 'error') =>
     notify(observers, 'onCommit', { backend, outcome, attempts, durationMs: ctx.now() - started, backoffMs, rows: rowsOf(plan) });
 
+  const attempted = (outcome: AttemptEvent['outcome']) => {
+    const now = ctx.now();
+    notify(observers, 'onAttempt', { backend, attempt: attempts, outcome, durationMs: now - passStarted });
+    passStarted = now;
+  };
+  const stamp = (e: ConflictEvent): JournalEntry => ({ ...e, commitId, at: ctx.clock(), writer: ctx.writer });
+  // Conflicts are reported once their commit's fate is known, so counts match the journal.
+  const report = (entries: readonly JournalEntry[]) => {
+    for (const entry of entries) notify(observers, 'onConflict', { ...entry, backend });
+  };
+  // A commit that wrote nothing journals its conflicts on their own; the commit's error matters more.
+  const journalAlone = async (entries: readonly JournalEntry[]) => {
+    report(entries);
+    if (entries.length > 0) await storage.appendJournal(entries).catch(() => undefined);
+  };
+
   const writeSet = () => toWriteSet(plan, { writer: ctx.writer, commitId, at: ctx.clock(), journal });
   /** Rebases the plan onto stale rows; a conflict that cannot merge is kept in `rejected`. */
   let rejected: unknown;
+  let rejectedEntries: JournalEntry[] = [];
   const rebaseOnto = (stale: Parameters<RebaseInPlace>[0]): boolean => {
-    notify(observers, 'onAttempt', { backend, attempt: attempts, outcome: 'conflict' });
+    attempted('conflict');
     const outcome = rebasePlan(plan, stale, { policies: ctx.policies });
-    for (const event of outcome.events) notify(observers, 'onConflict', { ...event, backend });
     if (!outcome.ok) {
       rejected = outcome.error;
+      rejectedEntries = outcome.events.filter((e) => e.resolution === 'rejected').map(stamp);
       return false;
     }
     plan = outcome.plan;
-    const at = ctx.clock();
-    for (const event of outcome.events) journal.push({ ...event, commitId, at, writer: ctx.writer });
+    journal.push(...outcome.events.map(stamp));
     return true;
   };
   // Backends that can rebase while holding their locks get the rebase as a callback.
@@ -75,16 +93,18 @@ export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Pr
 
   const attempt = async (): Promise<Committed> => {
     attempts++;
+    passStarted = ctx.now();
     let result: WriteResult;
     try {
       result = await storage.apply(writeSet(), inPlace);
     } catch (error) {
-      notify(observers, 'onAttempt', { backend, attempt: attempts, outcome: saysRetryable(error) ? 'busy' : 'error' });
+      attempted(saysRetryable(error) ? 'busy' : 'error');
       throw error;
     }
     if (result.ok) {
-      notify(observers, 'onAttempt', { backend, attempt: attempts, outcome: 'committed' });
-      for (const entry of result.edgeConflicts) notify(observers, 'onConflict', { ...entry, backend });
+      attempted('committed');
+      report(journal);
+      report(result.edgeConflicts);
       return { ...result, plan, attempts };
     }
     if (rejected === undefined && rebaseOnto(result.stale)) throw new RebasedAttempt(`attempt ${attempts} was stale; rebased`);
@@ -113,12 +133,14 @@ export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Pr
     return committed;
   } catch (error) {
     if (saysRetryable(error)) {
+      await journalAlone(exhaustedEntries(journal, ctx.clock()));
       finish('exhausted');
       throw new ConflictError('retries_exhausted', `commit gave up after ${attempts} attempts; nothing was written`, {
         cause: error,
         context: { attempts, backoffMs },
       });
     }
+    await journalAlone(rejectedEntries);
     finish(hasCode(error, 'field_conflict', 'deleted_concurrently', 'read_conflict') ? 'conflict' : 'error');
     throw error;
   }

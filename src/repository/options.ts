@@ -1,5 +1,7 @@
+import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { FieldPolicy, PolicyTable } from '../core/merge-policy.ts';
+import { metricsOptionsSchema, retentionOptionsSchema } from '../metrics/metrics-options.ts';
 import { WRITER_ID } from '../storage/apply-order.ts';
 import type { StoragePort } from '../storage/storage-port.ts';
 import type { RepositoryObserver } from './observer.ts';
@@ -9,11 +11,17 @@ const policySchema = z.union([z.literal('reject'), z.literal('lww'), z.custom<Fi
 
 export const repositoryOptionsSchema = z
   .object({
-    /** `sqlite:<path>`, `sqlite::memory:`, or `memory:` (in-process Maps, for tests). */
+    /** `sqlite:<path>`, `sqlite::memory:`, `memory:` (in-process Maps, for tests), or `postgres://…` / `postgresql://…`. */
     url: z
       .string()
-      .regex(/^(sqlite:.+|memory:)$/, 'must be sqlite:<path>, sqlite::memory: or memory:')
+      .regex(/^(sqlite:.+|memory:|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path>, sqlite::memory:, memory: or postgres://…')
       .optional(),
+    /** A node-postgres Pool the caller owns (and ends after `close()`), instead of `url`. */
+    pool: z
+      .custom<Pool>((v) => typeof v === 'object' && v !== null && 'connect' in v && 'query' in v, 'must be a pg.Pool')
+      .optional(),
+    /** Connections of the pool anchorage opens for a `postgres://` url. */
+    poolSize: z.number().int().min(1).max(1000).default(10),
     /** A storage backend built by the caller (instead of `url`). */
     storage: z.custom<StoragePort>((v) => typeof v === 'object' && v !== null && 'apply' in v).optional(),
     /** `full` (default): a commit survives power loss. `normal`: survives process crashes only. */
@@ -35,14 +43,21 @@ export const repositoryOptionsSchema = z
       .int()
       .positive()
       .default(1024 * 1024),
-    /** How long a SQLite writer waits for the lock before the attempt counts as busy. */
+    /** How long a writer waits for a lock (SQLite: the database; PostgreSQL: a row) before the attempt counts as busy. */
     busyTimeoutMs: z.number().int().min(0).default(5000),
     /** This repository's id in version vectors; random by default, one per process. */
     writerId: z.string().regex(WRITER_ID, 'must be 1-64 characters of A-Z a-z 0-9 _ -').optional(),
     observers: z.array(z.custom<RepositoryObserver>((v) => typeof v === 'object' && v !== null)).default([]),
+    /** Conflict metrics: prom-client, `repo.metrics`, commit counts for `anchorage metrics`. `false`: off. */
+    metrics: metricsOptionsSchema.prefault({}),
+    /** Bounds on the conflict journal and commit counts, applied periodically. `false`: keep everything. */
+    journalRetention: retentionOptionsSchema.prefault({}),
   })
   .strict()
-  .refine((o) => o.url !== undefined || o.storage !== undefined, { message: 'give url or storage', path: ['url'] });
+  .refine((o) => o.url !== undefined || o.storage !== undefined || o.pool !== undefined, {
+    message: 'give url, storage or pool',
+    path: ['url'],
+  });
 
 export type RepositoryOptions = z.input<typeof repositoryOptionsSchema>;
 export type ResolvedOptions = z.output<typeof repositoryOptionsSchema> & { policies: PolicyTable };

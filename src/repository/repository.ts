@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, hasCode } from '../core/errors.ts';
 import { SYSTEM_ROOT } from '../core/row.ts';
+import type { RepositoryMetrics } from '../metrics/repository-metrics.ts';
 import type { StoragePort } from '../storage/storage-port.ts';
 import type { RepositoryObserver } from './observer.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -23,6 +24,11 @@ const sessionOptionsSchema = z.object({ root: idSchema.optional(), mode: z.enum(
 /** Conflicts a replay of the transaction's function can resolve. */
 const REPLAYABLE = ['field_conflict', 'deleted_concurrently', 'read_conflict'] as const;
 
+/** A fresh random writer id: one per repository instance. */
+export function newWriterId(): string {
+  return randomUUID().replaceAll('-', '');
+}
+
 /** A repository: one storage backend, one writer id, the commit loop's settings. */
 export class Repository {
   /** This repository's id in version vectors. */
@@ -31,9 +37,18 @@ export class Repository {
   readonly #ctx: SessionContext;
   #closed = false;
 
-  constructor(storage: StoragePort, options: ResolvedOptions, observers: readonly RepositoryObserver[]) {
+  /** Conflict metrics (`prometheus()`, `snapshot()`, `hotAnchors()`); undefined with `metrics: false`. */
+  readonly metrics: RepositoryMetrics | undefined;
+
+  constructor(
+    storage: StoragePort,
+    options: ResolvedOptions,
+    observers: readonly RepositoryObserver[],
+    metrics?: RepositoryMetrics,
+  ) {
     this.#storage = storage;
-    this.writerId = options.writerId ?? randomUUID().replaceAll('-', '');
+    this.metrics = metrics;
+    this.writerId = options.writerId ?? newWriterId();
     this.#ctx = {
       storage,
       writer: this.writerId,
@@ -104,6 +119,8 @@ export class Repository {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Observers flush what they buffered (metrics' commit counts) while the storage is still open.
+    for (const o of this.#ctx.observers) await Promise.resolve(o.onClose?.()).catch(() => undefined);
     await this.#storage.close();
   }
 }

@@ -6,7 +6,16 @@ import type { Anchor, EdgeAnchor, NodeAnchor } from './anchors.ts';
 import { buildPlan, isEmptyPlan } from './change-set.ts';
 import { type CommitLoopContext, type Committed, runCommit } from './commit-loop.ts';
 import { type Live, LiveEdge, LiveNode, liveFromRow } from './live-anchor.ts';
-import { type ConnectOptions, connectOptionsSchema, type NeighborsOptions, neighborsOptionsSchema } from './session-options.ts';
+import {
+  anchorListSchema,
+  type ConnectOptions,
+  connectOptionsSchema,
+  type ListOptions,
+  type ListPage,
+  listOptionsSchema,
+  type NeighborsOptions,
+  neighborsOptionsSchema,
+} from './session-options.ts';
 import { checkSize, fieldsSchema, idSchema, parseInput, typeNameSchema } from './validation.ts';
 
 export type SessionMode = 'merge' | 'serializable';
@@ -96,6 +105,29 @@ export class Session {
     return loaded.filter((a): a is LiveNode => a?.kind === 'node' && (opts.type === undefined || a.type === opts.type));
   }
 
+  /**
+   * Stored anchors of one type that this session can read, ids ascending: at most `limit`
+   * (default 100) with ids after `after`; pass `next` back as `after` for the next page.
+   * Loaded anchors are the same objects, with their staged changes; staged creations appear once
+   * committed, staged deletions not at all. Serializable mode checks the versions of what was
+   * listed at commit, not anchors of the type created since (no phantom protection).
+   */
+  async list(type: string, options: ListOptions = {}): Promise<ListPage> {
+    this.#open();
+    const t = parseInput(typeNameSchema, type, 'type');
+    const { after, limit } = parseInput(listOptionsSchema, options, 'options');
+    // What #canRead allows, as scans: one per readable owner, merged in id order.
+    const owners = this.rootId === SYSTEM_ROOT ? [undefined] : [this.rootId, SYSTEM_ROOT];
+    const scans = await Promise.all(owners.map((root) => this.#ctx.storage.scan({ type: t, root, after, limit })));
+    const ids = scans.flatMap((rows) => rows.map((r) => r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const page = ids.slice(0, limit);
+    const loaded = await this.#loadMany(page, false);
+    return {
+      anchors: loaded.filter((a): a is Live => a !== undefined),
+      next: ids.length >= limit ? page.at(-1) : undefined,
+    };
+  }
+
   // ── staging (synchronous) ─────────────────────────────────────────────────
 
   /** Stages a new node owned by this session's root. */
@@ -173,6 +205,16 @@ export class Session {
     this.#open();
     const live = this.#own(anchor, undefined, 'anchor');
     await this.#write(() => this.#closure(live), false);
+  }
+
+  /**
+   * `put` for several anchors in one atomic write: each one's staged changes and what they need
+   * to stay whole, all or nothing, through the same commit path. Other staged changes stay staged.
+   */
+  async putMany(anchors: readonly Anchor[]): Promise<void> {
+    this.#open();
+    const lives = parseInput(anchorListSchema, anchors, 'anchors').map((a, i) => this.#own(a, undefined, `anchors[${i}]`));
+    await this.#write(() => [...new Set(lives.flatMap((live) => this.#closure(live)))], false);
   }
 
   /**

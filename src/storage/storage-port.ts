@@ -1,3 +1,4 @@
+import type { CommitStats } from '../core/commit-stats.ts';
 import type { JournalEntry } from '../core/journal.ts';
 import type { AnchorRow } from '../core/row.ts';
 import type { WriteResult, WriteSet } from '../core/write-set.ts';
@@ -72,6 +73,18 @@ export interface StoragePort {
 
   /** Deletes journal entries older than `before`, then all but the newest `keep`; returns how many went. */
   pruneJournal(retention: JournalRetention): Promise<number>;
+
+  /**
+   * Appends commit-stats rows (a writer's commit counts over an interval, flushed by metrics
+   * about once a second) in their own transaction. Rows are never merged in place; readers add them.
+   */
+  appendStats(rows: readonly CommitStats[]): Promise<void>;
+
+  /** Stats rows whose interval starts at or after `since`, oldest first, at most `limit`. */
+  readStats(query: JournalQuery): Promise<CommitStats[]>;
+
+  /** As `pruneJournal`, for stats rows (by interval start); returns how many went. */
+  pruneStats(retention: JournalRetention): Promise<number>;
 
   /** Releases connections and files. Idempotent. */
   close(): Promise<void>;

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRepository, type Repository, type RepositoryOptions } from '../../src/index.ts';
 import { MemoryStorage } from '../../src/storage/memory/memory-storage.ts';
+import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.ts';
 import type { StoragePort } from '../../src/storage/storage-port.ts';
+import { createScratchSchema, PG_URL } from './postgres-database.ts';
 
 type RepoOptions = Omit<RepositoryOptions, 'url' | 'storage'>;
 
@@ -79,5 +81,29 @@ const sqlite: TestBackend = {
   },
 };
 
-/** Backends every contract suite runs on. More join here (PostgreSQL when a server is given). */
-export const backends: TestBackend[] = [memory, sqlite];
+/** A fresh schema per `create()` on the server at ANCHORAGE_PG_URL; small pools, as many processes would have. */
+const postgres: TestBackend = {
+  name: 'postgres',
+  shared: true,
+  async create() {
+    const db = await createScratchSchema();
+    const ports = trackClosing(() => PostgresStorage.open({ url: db.url, poolSize: 4 }));
+    const repos: Repository[] = [];
+    return {
+      storage: ports.open,
+      repo: async (options = {}) => {
+        const r = await openRepository({ poolSize: 4, ...options, url: db.url });
+        repos.push(r);
+        return r;
+      },
+      cleanup: async () => {
+        for (const r of repos) await r.close();
+        await ports.closeAll();
+        await db.drop();
+      },
+    };
+  },
+};
+
+/** Backends every contract suite runs on: PostgreSQL joins when a server is given (ANCHORAGE_PG_URL). */
+export const backends: TestBackend[] = PG_URL ? [memory, sqlite, postgres] : [memory, sqlite];

@@ -14,6 +14,9 @@ export function withApply(inner: StoragePort, apply: StoragePort['apply']): Stor
     appendJournal: (e) => inner.appendJournal(e),
     readJournal: (q) => inner.readJournal(q),
     pruneJournal: (r) => inner.pruneJournal(r),
+    appendStats: (rows) => inner.appendStats(rows),
+    readStats: (q) => inner.readStats(q),
+    pruneStats: (r) => inner.pruneStats(r),
     close: () => inner.close(),
   };
 }

@@ -1,3 +1,4 @@
+import type { CommitStats } from '../../core/commit-stats.ts';
 import type { JournalEntry } from '../../core/journal.ts';
 import type { AnchorRow } from '../../core/row.ts';
 import { increment } from '../../core/version-vector.ts';
@@ -13,6 +14,15 @@ import type {
   StoragePort,
 } from '../storage-port.ts';
 
+/** Drops, in place, items older than `before`, then all but the newest `keep`; returns how many went. */
+function pruneOldest<T>(items: T[], at: (item: T) => number, r: JournalRetention): number {
+  const before = items.length;
+  const kept = items.filter((item) => r.before === undefined || at(item) >= r.before);
+  const tail = r.keep === undefined ? kept : kept.slice(Math.max(0, kept.length - r.keep));
+  items.splice(0, items.length, ...tail);
+  return before - tail.length;
+}
+
 /** An in-process backend on Maps: for tests and throwaway graphs. Same semantics as SQLite. */
 export class MemoryStorage implements StoragePort {
   readonly backend = 'memory';
@@ -22,6 +32,8 @@ export class MemoryStorage implements StoragePort {
   #refs = new Map<string, Set<string>>();
   /** Conflict journal, oldest first. */
   readonly journal: JournalEntry[] = [];
+  /** Commit-stats rows, oldest first. */
+  readonly stats: CommitStats[] = [];
 
   async load(ids: readonly string[]): Promise<Map<string, AnchorRow>> {
     const out = new Map<string, AnchorRow>();
@@ -157,11 +169,19 @@ export class MemoryStorage implements StoragePort {
   }
 
   async pruneJournal(r: JournalRetention): Promise<number> {
-    const before = this.journal.length;
-    const kept = this.journal.filter((e) => r.before === undefined || e.at >= r.before);
-    const tail = r.keep === undefined ? kept : kept.slice(Math.max(0, kept.length - r.keep));
-    this.journal.splice(0, this.journal.length, ...tail);
-    return before - tail.length;
+    return pruneOldest(this.journal, (e) => e.at, r);
+  }
+
+  async appendStats(rows: readonly CommitStats[]): Promise<void> {
+    this.stats.push(...rows);
+  }
+
+  async readStats(q: JournalQuery): Promise<CommitStats[]> {
+    return this.stats.filter((s) => s.start >= (q.since ?? 0)).slice(0, q.limit ?? Number.POSITIVE_INFINITY);
+  }
+
+  async pruneStats(r: JournalRetention): Promise<number> {
+    return pruneOldest(this.stats, (s) => s.start, r);
   }
 
   async close(): Promise<void> {}

@@ -47,6 +47,9 @@ export function openSqlite(options: SqliteOpenOptions): { sqlite: Database.Datab
     sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    // A commit's pass runs in a savepoint; with a file sub-journal every page it changes costs a
+    // write() (measured: about 10 µs per row). In memory it is a copy, bounded by the write set.
+    sqlite.pragma('temp_store = MEMORY');
     const db = drizzle(sqlite);
     refuseNewerSchema(sqlite);
     // Processes opening one new file at once race to create tables; the loser finds them done.

@@ -51,3 +51,30 @@ export const conflictJournal = sqliteTable(
   },
   (t) => [index('conflict_journal_at').on(t.at)],
 );
+
+/**
+ * Commit counts per writer and interval (about a second), flushed by metrics outside commit
+ * transactions so a commit pays nothing for them; `data` is JSON (see storage/stats-record.ts).
+ * With the journal, they give a dashboard its ratios, rates and percentiles after the fact.
+ */
+export const commitStats = sqliteTable(
+  'commit_stats',
+  {
+    seq: integer('seq').primaryKey(),
+    startAt: integer('start_at').notNull(),
+    endAt: integer('end_at').notNull(),
+    writer: text('writer').notNull(),
+    data: text('data').notNull(),
+  },
+  (t) => [index('commit_stats_start').on(t.startAt)],
+);
+
+/** Rows `anchorage check --repair` took out of `anchors` because they no longer parse, kept for a person. */
+export const quarantine = sqliteTable('quarantine', {
+  seq: integer('seq').primaryKey(),
+  anchorId: text('anchor_id').notNull(),
+  /** The whole stored record, as JSON. */
+  record: text('record').notNull(),
+  reason: text('reason').notNull(),
+  at: integer('at').notNull(),
+});

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { and, asc, eq, gt, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { CommitStats } from '../../core/commit-stats.ts';
 import type { JournalEntry } from '../../core/journal.ts';
 import type { AnchorRow } from '../../core/row.ts';
 import type { WriteResult, WriteSet, WrittenRow } from '../../core/write-set.ts';
@@ -16,8 +17,10 @@ import type {
 } from '../storage-port.ts';
 import { openSqlite, type SqliteOpenOptions } from './open-sqlite.ts';
 import { parseRow, type StoredRecord } from './parse-row.ts';
+import { pruneRows } from './prune-rows.ts';
 import { anchors, conflictJournal, edgeRefs } from './schema.ts';
 import { toStorageError } from './sqlite-errors.ts';
+import { SqliteStats } from './sqlite-stats.ts';
 
 type Stale = Map<string, AnchorRow | null>;
 
@@ -128,6 +131,7 @@ export class SqliteStorage implements StoragePort {
   readonly #sqlite: Database.Database;
   readonly #db: BetterSQLite3Database;
   readonly #q: ReturnType<typeof prepareStatements>;
+  readonly #stats: SqliteStats;
   readonly #apply: Database.Transaction<(ws: WriteSet, rebase?: RebaseInPlace) => WriteResult>;
   /** One pass of a write set; nested in `#apply`, so a stale pass rolls back to a savepoint. */
   readonly #pass: Database.Transaction<(ws: WriteSet) => WriteResult>;
@@ -138,6 +142,7 @@ export class SqliteStorage implements StoragePort {
     this.#sqlite = sqlite;
     this.#db = db;
     this.#q = prepareStatements(db);
+    this.#stats = new SqliteStats(sqlite, db);
     this.#pass = sqlite.transaction((ws: WriteSet) => this.#applyInTransaction(ws));
     this.#apply = sqlite.transaction((ws: WriteSet, rebase?: RebaseInPlace) => {
       try {
@@ -343,24 +348,19 @@ export class SqliteStorage implements StoragePort {
   }
 
   async pruneJournal(retention: JournalRetention): Promise<number> {
-    return this.#read('prune journal', () =>
-      this.#sqlite
-        .transaction(() => {
-          let removed = 0;
-          if (retention.before !== undefined) {
-            removed += this.#db.delete(conflictJournal).where(lt(conflictJournal.at, retention.before)).run().changes;
-          }
-          if (retention.keep !== undefined) {
-            removed += this.#sqlite
-              .prepare(
-                'DELETE FROM conflict_journal WHERE seq <= (SELECT seq FROM conflict_journal ORDER BY seq DESC LIMIT 1 OFFSET ?)',
-              )
-              .run(retention.keep).changes;
-          }
-          return removed;
-        })
-        .immediate(),
-    );
+    return this.#read('prune journal', () => pruneRows(this.#sqlite, { name: 'conflict_journal', at: 'at' }, retention));
+  }
+
+  async appendStats(rows: readonly CommitStats[]): Promise<void> {
+    this.#read('append stats', () => this.#stats.append(rows));
+  }
+
+  async readStats(query: JournalQuery): Promise<CommitStats[]> {
+    return this.#read('read stats', () => this.#stats.read(query));
+  }
+
+  async pruneStats(retention: JournalRetention): Promise<number> {
+    return this.#read('prune stats', () => this.#stats.prune(retention));
   }
 
   #read<T>(doing: string, fn: () => T): T {

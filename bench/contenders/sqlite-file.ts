@@ -1,0 +1,17 @@
+import Database from 'better-sqlite3';
+import type { ConnectOptions } from './contender.ts';
+
+/** Opens a database file the way every hand-written contender does: WAL, the run's durability, a busy timeout. */
+export function openSqliteFile(path: string, options: ConnectOptions): Database.Database {
+  const db = new Database(path);
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  return db;
+}
+
+/** Folds the WAL into the file and closes it, so the file alone can be copied as a template. */
+export function closeForCopy(db: Database.Database): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}

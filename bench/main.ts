@@ -1,0 +1,108 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Contender } from './contenders/contender.ts';
+import { loadContenders } from './contenders/registry.ts';
+import { type BenchOptions, parseOptions, USAGE } from './options.ts';
+import { type RunRecord, summarize } from './results.ts';
+import { runCase } from './run-case.ts';
+import { renderTable } from './table.ts';
+import { evaluateTargets, renderTargets } from './targets.ts';
+import { Templates } from './templates.ts';
+import { allCases } from './workloads/cases.ts';
+import { anchorJsonBytes, MEMORY_ITEMS } from './workloads/memory.ts';
+import type { WorkloadCase } from './workloads/workload.ts';
+
+/** Splits `--only` into contenders and cases; `raw` always runs, since every ratio is to it. */
+function select(options: BenchOptions, contenders: readonly Contender[], cases: readonly WorkloadCase[]) {
+  const names = new Set(contenders.map((c) => c.name));
+  const wantedContenders = options.only.filter((n) => names.has(n));
+  const wantedCases = options.only.filter((n) => !names.has(n));
+  const unknown = wantedCases.filter((n) => !cases.some((c) => c.id === n || c.group === n));
+  if (unknown.length > 0) throw new Error(`--only: no contender, case or workload named ${unknown.join(', ')}`);
+  return {
+    contenders:
+      wantedContenders.length === 0
+        ? contenders
+        : contenders.filter((c) => c.name === 'raw' || wantedContenders.includes(c.name)),
+    cases: wantedCases.length === 0 ? cases : cases.filter((c) => wantedCases.includes(c.id) || wantedCases.includes(c.group)),
+  };
+}
+
+function describe(options: BenchOptions): string {
+  const cpu = cpus();
+  return [
+    `anchorage bench (${options.scale}): ${options.reps} repetition(s), think time ${options.thinkMs} ms, durability ${options.durability} for every contender`,
+    `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown cpu'}, node ${process.version}, ${process.platform}`,
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const loaded = await loadContenders();
+  const { contenders, cases } = select(options, loaded.contenders, allCases(options.scale));
+  const skipped = [...loaded.skipped];
+  if (options.db) skipped.push({ name: 'postgres', reason: 'no PostgreSQL backend in src/storage/postgres yet' });
+
+  console.log(describe(options));
+  for (const c of contenders) console.log(`- ${c.name}: ${c.summary}`);
+  for (const s of skipped) console.log(`- skipped ${s.name}: ${s.reason}`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'anchorage-bench-'));
+  if (options.cpuProf) mkdirSync(options.cpuProf, { recursive: true });
+  const records: RunRecord[] = [];
+  try {
+    const templates = new Templates(dir);
+    for (const c of cases) {
+      process.stderr.write(`▸ ${c.id}: ${c.label}\n`);
+      records.push(...(await runCase(c, contenders, templates, options)));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const jsonBytes = anchorJsonBytes(MEMORY_ITEMS);
+  const rows = summarize(
+    cases,
+    contenders.map((c) => c.name),
+    records,
+    jsonBytes,
+  );
+  const targets = evaluateTargets(rows);
+  console.log(`\n${renderTable(rows)}\n`);
+  console.log(
+    `ratio: speed relative to raw (op/s ÷ raw's, or raw's latency ÷ this one's); memory: heap bytes per anchor ÷ the anchor's JSON (${jsonBytes.toFixed(0)} B).`,
+  );
+  console.log(
+    `lost: acknowledged writes missing from the final state, summed over repetitions; failed: operations that threw (never acknowledged).\n`,
+  );
+  console.log(`targets:\n${renderTargets(targets)}`);
+
+  if (options.json) {
+    const meta = { options, machine: describe(options), jsonBytesPerAnchor: jsonBytes, at: new Date().toISOString() };
+    const summaries = contenders.map((c) => ({ name: c.name, summary: c.summary }));
+    writeFileSync(
+      options.json,
+      `${JSON.stringify({ meta, contenders: summaries, skipped, rows, targets, runs: records }, null, 2)}\n`,
+    );
+  }
+
+  // The smoke check: every contender ran every case, and nothing anchorage acknowledged was lost.
+  const broken = records.filter((r) => r.error !== undefined);
+  const ours = rows.filter((r) => r.contender.startsWith('anchorage') && r.lost > 0);
+  for (const r of broken) console.error(`did not run: ${r.caseId} ${r.contender} #${r.rep + 1}: ${r.error}`);
+  for (const r of ours) console.error(`LOST WRITES: ${r.contender} lost ${r.lost} acknowledged writes in ${r.caseId}`);
+  return broken.length > 0 || ours.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();

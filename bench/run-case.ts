@@ -1,0 +1,105 @@
+import type { Contender } from './contenders/contender.ts';
+import type { BenchOptions } from './options.ts';
+import type { Job, ProcessResult } from './protocol.ts';
+import { type RunRecord, recordOf } from './results.ts';
+import { runProcesses } from './run-processes.ts';
+import { formatValue } from './table.ts';
+import type { Templates } from './templates.ts';
+import { countLost } from './workloads/acks.ts';
+import type { WorkloadCase } from './workloads/workload.ts';
+
+/** Heap cases load 100k anchors per run; three repetitions are plenty for a figure that barely moves. */
+const HEAP_REPS = 3;
+/** Start-up, seeding the session, closing: time a run may take beyond its budget. */
+const SLACK_MS = 180_000;
+
+async function verify(
+  contender: Contender,
+  db: string,
+  results: readonly ProcessResult[],
+  options: BenchOptions,
+): Promise<number> {
+  const conn = await contender.connect(db, { durability: options.durability, busyTimeoutMs: options.busyTimeoutMs });
+  try {
+    return await countLost(
+      conn,
+      results.map((r) => r.acks),
+    );
+  } finally {
+    await conn.close();
+  }
+}
+
+function nodeFlags(c: WorkloadCase, contender: Contender, options: BenchOptions): string[] {
+  const flags = c.measure === 'memory' ? ['--expose-gc'] : [];
+  if (options.cpuProf) flags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProf}/${c.id}-${contender.name}`);
+  return flags;
+}
+
+async function runOnce(
+  c: WorkloadCase,
+  contender: Contender,
+  rep: number,
+  templates: Templates,
+  options: BenchOptions,
+): Promise<RunRecord> {
+  const template = await templates.template(contender.layout, c.seed);
+  const db = c.writes ? templates.workingCopy(template) : template;
+  try {
+    const jobs = Array.from(
+      { length: c.procs },
+      (_, proc): Job => ({
+        caseId: c.id,
+        scale: options.scale,
+        contender: contender.name,
+        db,
+        proc,
+        procs: c.procs,
+        seed: rep * 1000 + proc + 1,
+        thinkMs: options.thinkMs,
+        durability: options.durability,
+        busyTimeoutMs: options.busyTimeoutMs,
+      }),
+    );
+    const budgetMs = c.measure === 'memory' ? 0 : c.budget.ms;
+    const results = await runProcesses({ jobs, nodeFlags: nodeFlags(c, contender, options), timeoutMs: budgetMs + SLACK_MS });
+    const lost = c.writes ? await verify(contender, db, results, options) : 0;
+    return recordOf(c, contender.name, rep, results, lost);
+  } catch (error) {
+    return {
+      caseId: c.id,
+      contender: contender.name,
+      rep,
+      lost: 0,
+      failed: 0,
+      errors: [],
+      error: String((error as Error)?.message ?? error),
+    };
+  } finally {
+    if (c.writes) templates.remove(db);
+  }
+}
+
+/**
+ * Every repetition of one case for every contender. The order of contenders rotates each
+ * repetition, so slow drift of a shared machine hits every contender alike.
+ */
+export async function runCase(
+  c: WorkloadCase,
+  contenders: readonly Contender[],
+  templates: Templates,
+  options: BenchOptions,
+): Promise<RunRecord[]> {
+  const reps = c.measure === 'memory' ? Math.min(options.reps, HEAP_REPS) : options.reps;
+  const records: RunRecord[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const contender = contenders[(i + rep) % contenders.length] as Contender;
+      const record = await runOnce(c, contender, rep, templates, options);
+      records.push(record);
+      const figure = record.error ? `FAILED: ${record.error.split('\n')[0]}` : formatValue(c.measure, record.value ?? Number.NaN);
+      process.stderr.write(`  ${c.id} #${rep + 1} ${contender.name}: ${figure}, lost ${record.lost}, failed ${record.failed}\n`);
+    }
+  }
+  return records;
+}

@@ -1,0 +1,25 @@
+import { HOT_ROOT } from '../seed-data.ts';
+import { budget, type Scale } from './scale.ts';
+import type { WorkloadCase } from './workload.ts';
+
+/** Workload 2, the seed's hot spot: every request of 1–8 processes adds a new child under one user's root. */
+export function hotNodeCases(scale: Scale): WorkloadCase[] {
+  return [1, 2, 4, 8].map((procs) => ({
+    id: `hot-${procs}`,
+    group: 'hot',
+    label: `hot node: ${procs} process${procs === 1 ? '' : 'es'} add edges to one root`,
+    seed: { items: 0, hubs: [] },
+    procs,
+    measure: 'throughput',
+    thinks: true,
+    writes: true,
+    budget: budget(
+      scale,
+      { ops: Number.POSITIVE_INFINITY, ms: 2000, warmup: 5 },
+      { ops: Number.POSITIVE_INFINITY, ms: 300, warmup: 1 },
+    ),
+    async prepare(conn, ctx) {
+      return async () => ctx.acks.edge(HOT_ROOT, await conn.addChild(HOT_ROOT, ctx.think));
+    },
+  }));
+}

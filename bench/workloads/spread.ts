@@ -1,0 +1,38 @@
+import { itemId } from '../seed-data.ts';
+import { budget, type Scale } from './scale.ts';
+import type { WorkloadCase } from './workload.ts';
+
+const NODES = 100;
+const PROCS = 8;
+
+/**
+ * Workload 3: 8 processes over 100 nodes; each request increments its own process's field of a
+ * random node, so writes to one row race but never change the same field (they must all survive).
+ */
+export function spreadCases(scale: Scale): WorkloadCase[] {
+  return [
+    {
+      id: 'spread-8',
+      group: 'spread',
+      label: `spread: ${PROCS} processes over ${NODES} nodes`,
+      seed: { items: NODES, hubs: [] },
+      procs: PROCS,
+      measure: 'throughput',
+      thinks: true,
+      writes: true,
+      budget: budget(
+        scale,
+        { ops: Number.POSITIVE_INFINITY, ms: 2000, warmup: 5 },
+        { ops: Number.POSITIVE_INFINITY, ms: 300, warmup: 1 },
+      ),
+      async prepare(conn, ctx) {
+        const field = `w${ctx.proc}`;
+        return async () => {
+          const id = itemId(Math.floor(ctx.random() * NODES));
+          await conn.increment([id], field, ctx.think);
+          ctx.acks.increment(id, field);
+        };
+      },
+    },
+  ];
+}

@@ -1,0 +1,24 @@
+import type { JournalEntry } from '../../core/journal.ts';
+import type { WriteSet, WrittenRow } from '../../core/write-set.ts';
+import { journalColumns } from './postgres-journal.ts';
+import { type Client, run, SQL } from './statements.ts';
+
+/** A written row as the statements return it (vector as JSON text). */
+export function writtenRow(r: { version: number; vv: string }): WrittenRow {
+  return { version: r.version, vv: JSON.parse(r.vv) as Record<string, number> };
+}
+
+/**
+ * Compare-and-swap of the write set's updates (`UPDATE … WHERE id AND version`), with `journal`
+ * rows written by the same statement only if every row matched. Returns the rows written: fewer
+ * than the updates means a miss (and, outside a transaction, nothing was written).
+ */
+export async function casUpdates(client: Client, ws: WriteSet, journal: readonly JournalEntry[]): Promise<Map<string, WrittenRow>> {
+  const written = new Map<string, WrittenRow>();
+  if (ws.updates.length === 0) return written;
+  const u = ws.updates;
+  const params = [u.map((x) => x.id), u.map((x) => x.expect), u.map((x) => JSON.stringify(x.fields)), ws.writer];
+  const rows = await run<{ id: string; version: number; vv: string }>(client, SQL.casMany, [...params, ...journalColumns(journal)]);
+  for (const r of rows) written.set(r.id, writtenRow(r));
+  return written;
+}

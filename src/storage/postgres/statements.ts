@@ -1,0 +1,153 @@
+import type { PoolClient, QueryResultRow } from 'pg';
+
+/**
+ * The backend's SQL, as node-postgres named statements: each is parsed and planned once per
+ * connection. They run on the attempt's own client, inside its transaction (drizzle's prepared
+ * statements bind to the pool they were built on, not to a transaction's client). Table and
+ * column names are those of `schema.ts`. Batches travel as arrays (`unnest`), so an attempt
+ * costs a fixed number of round trips whatever the size of its write set.
+ */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+const ROW = 'id, kind, type, root, fields, source, target, version, vv::text AS vv';
+// vv[writer] += 1 inside the UPDATE, so the count and the version move in one statement.
+const bumpVv = (writer: string) =>
+  `jsonb_set(vv, ARRAY[${writer}::text], to_jsonb(coalesce((vv ->> ${writer}::text)::bigint, 0) + 1))`;
+// The advisory-lock key of an id (advisory locks are per database: the schema is in the key).
+// Absent reads and root creation serialize on it.
+const idKey = (id: string) => `hashtextextended('anchorage.id:' || current_schema() || ':' || ${id}, 0)`;
+
+const statement = (name: string, text: string): Statement => ({ name: `anchorage_${name}`, text });
+
+// Journal entries as nine parallel arrays from parameter $first on (see `journalColumns`).
+const journalRows = (first: number) => {
+  const types = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+  const params = types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
+  return `unnest(${params}) WITH ORDINALITY AS j(at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers, n)`;
+};
+
+// Rows older than $1, then all but the newest $2 of the rest (either may be null: no such rule).
+const pruneSql = (table: string, at: string) =>
+  `DELETE FROM ${table} WHERE ($1::bigint IS NOT NULL AND ${at} < $1)
+     OR seq <= (SELECT seq FROM ${table} WHERE $2::bigint IS NOT NULL AND ($1::bigint IS NULL OR ${at} >= $1)
+                ORDER BY seq DESC LIMIT 1 OFFSET $2)`;
+
+export const SQL = {
+  rowsByIds: statement('rows_by_ids', `SELECT ${ROW} FROM anchors WHERE id = ANY($1::text[])`),
+  edgeIds: statement('edge_ids', 'SELECT edge_id FROM edge_refs WHERE node_id = $1 ORDER BY seq'),
+  /** One statement, so the advisory lock (taken first, by the CTE) covers the insert. */
+  ensureRoot: statement(
+    'ensure_root',
+    `WITH l AS (SELECT pg_advisory_xact_lock(${idKey('$1')}))
+     INSERT INTO anchors (id, kind, type, root, fields, version, vv)
+     SELECT $1, 'node', 'Root', $1, '{}', 1, jsonb_build_object($2::text, 1) FROM l
+     ON CONFLICT (id) DO NOTHING`,
+  ),
+  /**
+   * Row locks in one consistent (id) order, so attempts touching the same rows cannot deadlock.
+   * `$2` is the version each id is expected at: a row found elsewhere comes back with its content
+   * (it is stale, and the rebase needs it), the others with their version only.
+   */
+  lockRows: statement(
+    'lock_rows',
+    `SELECT a.id, a.kind, a.type, a.root, a.source, a.target, a.version,
+       CASE WHEN w.expect <> a.version THEN a.fields END AS fields,
+       CASE WHEN w.expect <> a.version THEN a.vv::text END AS vv
+     FROM anchors AS a JOIN unnest($1::text[], $2::int[]) AS w(id, expect) ON a.id = w.id
+     ORDER BY a.id FOR UPDATE OF a`,
+  ),
+  lockAbsent: statement(
+    'lock_absent',
+    `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT ${idKey('id')} AS k FROM unnest($1::text[]) AS id ORDER BY k) AS s`,
+  ),
+  /**
+   * Compare-and-swap of every row in the arrays, and the journal rows ($5…$13) only if every
+   * row matched: one statement, so on its own (autocommit) it is a whole atomic write.
+   */
+  casMany: statement(
+    'cas_many',
+    `WITH cas AS (
+       UPDATE anchors AS a SET fields = u.fields, version = a.version + 1, vv = ${bumpVv('$4')}
+       FROM unnest($1::text[], $2::int[], $3::text[]) AS u(id, expect, fields)
+       WHERE a.id = u.id AND a.version = u.expect RETURNING a.id, a.version, a.vv::text AS vv
+     ), journaled AS (
+       INSERT INTO conflict_journal (at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers)
+       SELECT j.at, j.commit_id, j.writer, j.anchor_id, j.anchor_type, j.kind, j.resolution, j.fields, j.writers
+       FROM ${journalRows(5)}
+       WHERE (SELECT count(*) FROM cas) = cardinality($1::text[])
+       ORDER BY j.n
+     )
+     SELECT id, version, vv FROM cas`,
+  ),
+  bump: statement(
+    'bump',
+    `UPDATE anchors SET version = version + 1, vv = ${bumpVv('$2')}
+     WHERE id = ANY($1::text[]) RETURNING id, version, vv::text AS vv`,
+  ),
+  insert: statement(
+    'insert',
+    `INSERT INTO anchors (id, kind, type, root, fields, source, target, version, vv)
+     SELECT i.id, i.kind, i.type, i.root, i.fields, i.source, i.target, 1, jsonb_build_object($8::text, 1)
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+       WITH ORDINALITY AS i(id, kind, type, root, fields, source, target, n)
+     ORDER BY i.n ON CONFLICT (id) DO NOTHING RETURNING id`,
+  ),
+  /** In array order, so `seq` follows the write set's creation order. */
+  addRefs: statement(
+    'add_refs',
+    `INSERT INTO edge_refs (node_id, edge_id)
+     SELECT r.node_id, r.edge_id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r(node_id, edge_id, n)
+     ORDER BY r.n ON CONFLICT DO NOTHING`,
+  ),
+  edgesOfNodes: statement(
+    'edges_of_nodes',
+    `SELECT a.id, a.source, a.target FROM edge_refs AS r JOIN anchors AS a ON a.id = r.edge_id
+     WHERE r.node_id = ANY($1::text[]) AND a.kind = 'edge' ORDER BY r.seq`,
+  ),
+  dropRefs: statement(
+    'drop_refs',
+    'DELETE FROM edge_refs WHERE (node_id, edge_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+  ),
+  dropRefsOfNodes: statement('drop_refs_of_nodes', 'DELETE FROM edge_refs WHERE node_id = ANY($1::text[])'),
+  deleteRows: statement('delete_rows', 'DELETE FROM anchors WHERE id = ANY($1::text[])'),
+  journal: statement(
+    'journal',
+    `INSERT INTO conflict_journal (at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers)
+     SELECT j.at, j.commit_id, j.writer, j.anchor_id, j.anchor_type, j.kind, j.resolution, j.fields, j.writers
+     FROM ${journalRows(1)} ORDER BY j.n`,
+  ),
+  readJournal: statement(
+    'read_journal',
+    `SELECT at::text AS at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers
+     FROM conflict_journal WHERE at >= $1 ORDER BY seq LIMIT $2`,
+  ),
+  pruneJournal: statement('prune_journal', pruneSql('conflict_journal', 'at')),
+  appendStats: statement(
+    'append_stats',
+    `INSERT INTO commit_stats (start_at, end_at, writer, data)
+     SELECT s.start_at, s.end_at, s.writer, s.data
+     FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS s(start_at, end_at, writer, data, n)
+     ORDER BY s.n`,
+  ),
+  readStats: statement(
+    'read_stats',
+    `SELECT start_at::text AS start_at, end_at::text AS end_at, writer, data
+     FROM commit_stats WHERE start_at >= $1 ORDER BY seq LIMIT $2`,
+  ),
+  pruneStats: statement('prune_stats', pruneSql('commit_stats', 'start_at')),
+} as const;
+
+export type Client = Pick<PoolClient, 'query'>;
+
+/** Runs a named statement on one client (or on the pool: any one of its connections). */
+export async function run<R extends QueryResultRow>(
+  client: Client,
+  stmt: Statement,
+  values: readonly unknown[],
+): Promise<R[]> {
+  const result = await client.query<R>({ name: stmt.name, text: stmt.text, values: [...values] });
+  return result.rows;
+}

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { emptyStats } from '../../src/core/commit-stats.ts';
+import type { JournalEntry } from '../../src/core/journal.ts';
+import { type NodeAnchor, openRepository } from '../../src/index.ts';
+import { RetentionTask } from '../../src/metrics/index.ts';
+import { MemoryStorage } from '../../src/storage/memory/memory-storage.ts';
+import { backends } from '../support/backends.ts';
+
+const T0 = 1_800_000_000_000;
+const entry = (i: number): JournalEntry => ({
+  commitId: `c${i}`,
+  at: T0 + i * 1000,
+  writer: 'w',
+  anchorId: `n${i}`,
+  type: 'Doc',
+  kind: 'field',
+  resolution: 'lww',
+  fields: ['x'],
+  writers: ['v'],
+});
+
+describe.each(backends)('journal retention on $name', (backend) => {
+  it('drops rows older than maxAgeMs, then all but the newest maxRows, in the journal and the stats', async () => {
+    const db = await backend.create();
+    const storage = await db.storage();
+    await storage.appendJournal(Array.from({ length: 10 }, (_, i) => entry(i)));
+    await storage.appendStats(
+      Array.from({ length: 10 }, (_, i) => emptyStats('w', backend.name, T0 + i * 1000, T0 + i * 1000 + 999)),
+    );
+    // Now is T0 + 10 s: a 7.5 s age limit keeps rows 3..9; 4 rows keep 6..9.
+    const task = new RetentionTask(storage, { maxRows: 4, maxAgeMs: 7500, intervalMs: 3_600_000 }, () => T0 + 10_000);
+    expect(await task.prune()).toEqual({ journal: 6, stats: 6 });
+    expect((await storage.readJournal({})).map((e) => e.commitId)).toEqual(['c6', 'c7', 'c8', 'c9']);
+    expect((await storage.readStats({})).map((s) => s.start - T0)).toEqual([6000, 7000, 8000, 9000]);
+    expect(await task.prune()).toEqual({ journal: 0, stats: 0 });
+    await task.onClose();
+    await db.cleanup();
+  });
+});
+
+describe('journal retention schedule', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('prunes every intervalMs, never inside a commit', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const store = new MemoryStorage();
+    const repo = await openRepository({
+      storage: store,
+      metrics: false,
+      policies: { Doc: { x: 'lww' } },
+      journalRetention: { maxRows: 1, intervalMs: 60_000 },
+    });
+    const s = repo.session();
+    const n = s.create('Doc', { x: 0 });
+    await s.commit();
+    for (let i = 1; i <= 3; i++) {
+      const a = repo.session();
+      const b = repo.session();
+      ((await a.get(n.id)) as NodeAnchor).fields.x = i;
+      ((await b.get(n.id)) as NodeAnchor).fields.x = -i;
+      await a.commit();
+      await b.commit();
+    }
+    expect(store.journal).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.journal.map((e) => e.resolution)).toEqual(['lww']);
+    await repo.close();
+  });
+});
