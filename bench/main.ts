@@ -3,18 +3,25 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Contender } from './contenders/contender.ts';
 import { loadContenders } from './contenders/registry.ts';
+import { Databases } from './databases.ts';
 import { type BenchOptions, parseOptions, USAGE } from './options.ts';
+import { serverDurability } from './pg-schemas.ts';
 import { type RunRecord, summarize } from './results.ts';
 import { runCase } from './run-case.ts';
 import { renderTable } from './table.ts';
 import { evaluateTargets, renderTargets } from './targets.ts';
-import { Templates } from './templates.ts';
 import { allCases } from './workloads/cases.ts';
-import { anchorJsonBytes, MEMORY_ITEMS } from './workloads/memory.ts';
+import { anchorJsonBytes } from './workloads/memory.ts';
 import type { WorkloadCase } from './workloads/workload.ts';
 
-/** Splits `--only` into contenders and cases; `raw` always runs, since every ratio is to it. */
-function select(options: BenchOptions, contenders: readonly Contender[], cases: readonly WorkloadCase[]) {
+/**
+ * Splits `--only` into contenders and cases; the limits (`raw`, `raw-pg`) always run, since every
+ * ratio is to them. PostgreSQL cases and contenders run only with `--db`.
+ */
+function select(options: BenchOptions, all: readonly Contender[], everyCase: readonly WorkloadCase[]) {
+  const onPostgres = (backend: string | undefined) => backend === 'postgres';
+  const contenders = all.filter((c) => options.db !== undefined || !onPostgres(c.layout.backend));
+  const cases = everyCase.filter((c) => options.db !== undefined || !onPostgres(c.backend));
   const names = new Set(contenders.map((c) => c.name));
   const wantedContenders = options.only.filter((n) => names.has(n));
   const wantedCases = options.only.filter((n) => !names.has(n));
@@ -22,9 +29,7 @@ function select(options: BenchOptions, contenders: readonly Contender[], cases: 
   if (unknown.length > 0) throw new Error(`--only: no contender, case or workload named ${unknown.join(', ')}`);
   return {
     contenders:
-      wantedContenders.length === 0
-        ? contenders
-        : contenders.filter((c) => c.name === 'raw' || wantedContenders.includes(c.name)),
+      wantedContenders.length === 0 ? contenders : contenders.filter((c) => c.limit || wantedContenders.includes(c.name)),
     cases: wantedCases.length === 0 ? cases : cases.filter((c) => wantedCases.includes(c.id) || wantedCases.includes(c.group)),
   };
 }
@@ -50,11 +55,20 @@ async function main(): Promise<number> {
     return 0;
   }
   const loaded = await loadContenders();
-  const { contenders, cases } = select(options, loaded.contenders, allCases(options.scale));
-  const skipped = [...loaded.skipped];
-  if (options.db) skipped.push({ name: 'postgres', reason: 'no PostgreSQL backend in src/storage/postgres yet' });
+  let selected: ReturnType<typeof select>;
+  try {
+    selected = select(options, loaded.contenders, allCases(options.scale));
+  } catch (error) {
+    const names = [...loaded.contenders.map((c) => c.name), ...allCases(options.scale).map((c) => c.id)];
+    console.error(`${(error as Error).message}\nknown: ${names.join(', ')}`);
+    return 2;
+  }
+  const { contenders, cases } = selected;
+  const skipped = loaded.skipped;
 
   console.log(describe(options));
+  if (options.db)
+    console.log(`PostgreSQL cases: ${await serverDurability(options.db)} (the server's settings, alike for every contender)`);
   for (const c of contenders) console.log(`- ${c.name}: ${c.summary}`);
   for (const s of skipped) console.log(`- skipped ${s.name}: ${s.reason}`);
 
@@ -62,23 +76,19 @@ async function main(): Promise<number> {
   if (options.cpuProf) mkdirSync(options.cpuProf, { recursive: true });
   const records: RunRecord[] = [];
   try {
-    const templates = new Templates(dir);
+    const databases = new Databases(dir, options.db);
     for (const c of cases) {
       process.stderr.write(`▸ ${c.id}: ${c.label}\n`);
-      records.push(...(await runCase(c, contenders, templates, options)));
+      records.push(...(await runCase(c, contenders, databases, options)));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const jsonBytes = anchorJsonBytes(MEMORY_ITEMS);
-  const rows = summarize(
-    cases,
-    contenders.map((c) => c.name),
-    records,
-    jsonBytes,
-  );
-  const targets = evaluateTargets(rows);
+  const heapCase = cases.find((c) => c.measure === 'memory');
+  const jsonBytes = heapCase ? anchorJsonBytes(heapCase.seed.items) : Number.NaN;
+  const rows = summarize(cases, contenders, records, jsonBytes);
+  const targets = evaluateTargets(rows, cases);
   console.log(`\n${renderTable(rows)}\n`);
   console.log(
     `ratio: speed relative to raw (op/s ÷ raw's, or raw's latency ÷ this one's); memory: heap bytes per anchor ÷ the anchor's JSON (${jsonBytes.toFixed(0)} B).`,

@@ -2,7 +2,8 @@
  * One hot row, N clients, each incrementing a counter on it as fast as it can, on PostgreSQL:
  * anchorage against the same work done by hand with node-postgres, in one run.
  *
- *   npx tsx bench/postgres-hot-row.ts --db postgres://user@host:port/db [--clients 8] [--seconds 5] [--rounds 3]
+ *   npx tsx bench/postgres-hot-row.ts --db postgres://user@host:port/db [--clients 8] [--seconds 5] [--rounds 3] [--warmup 2]
+ *     [--only for-update,anchorage]
  *
  * (`--db` defaults to ANCHORAGE_PG_URL; `source .ci/services` starts a throwaway server.)
  * Every client is a worker thread with its own event loop and connection, as N app servers
@@ -32,12 +33,20 @@ interface Contender {
   client(url: string, id: string): Promise<{ op: Op; close: () => Promise<void> }>;
   read(url: string, id: string): Promise<number>;
 }
+/** The measured window, in ms since the epoch; clients start at once and warm up until `from`. */
+interface Window {
+  readonly from: number;
+  readonly until: number;
+}
 interface ClientJob {
   readonly contender: string;
   readonly url: string;
   readonly id: string;
 }
 interface ClientResult {
+  /** Every acknowledged increment, warm-up included (the counter must equal their sum). */
+  readonly acks: number;
+  /** Increments in the measured window. */
   readonly ops: number;
   readonly failed: number;
   readonly latenciesMs: number[];
@@ -150,23 +159,27 @@ const contenders = [forUpdate, casRetry, anchorageMerge, anchorageTx];
 async function runClient(job: ClientJob, port: MessagePort): Promise<ClientResult> {
   const contender = contenders.find((c) => c.name === job.contender) as Contender;
   const { op, close } = await contender.client(job.url, job.id);
-  const go = new Promise<number>((resolve) => port.once('message', resolve));
+  const go = new Promise<Window>((resolve) => port.once('message', resolve));
   port.postMessage('ready');
-  const until = await go;
+  const { from, until } = await go;
   const latenciesMs: number[] = [];
   let failed = 0;
+  let acks = 0;
   while (Date.now() < until) {
     const t = performance.now();
+    const measured = Date.now() >= from; // before: warm-up (JIT, connections), not counted
     try {
       await op();
-      latenciesMs.push(performance.now() - t);
+      acks++;
+      if (measured) latenciesMs.push(performance.now() - t);
     } catch (error) {
       // anchorage-tx: `retries_exhausted` when a writer lost every replay; counted, not fatal.
-      if (++failed > 1000) throw error;
+      if (measured) failed++;
+      if (failed > 1000) throw error;
     }
   }
   await close();
-  return { ops: latenciesMs.length, failed, latenciesMs };
+  return { acks, ops: latenciesMs.length, failed, latenciesMs };
 }
 
 async function withSchema<T>(db: string, fn: (url: string) => Promise<T>): Promise<T> {
@@ -182,23 +195,24 @@ async function withSchema<T>(db: string, fn: (url: string) => Promise<T>): Promi
 }
 
 /** Starts a client in a worker; resolves once it is connected, with a function to start it. */
-function inWorker(job: ClientJob): Promise<(until: number) => Promise<ClientResult>> {
+function inWorker(job: ClientJob): Promise<(window: Window) => Promise<ClientResult>> {
   return new Promise((ready, reject) => {
     // Workers do not inherit tsx's loader from `npx tsx`: the worker registers it, then loads this file.
     const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(import.meta.url)});`;
     const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: job });
     w.once('error', reject);
     w.once('message', () =>
-      ready((until) => {
+      ready((window) => {
         const result = new Promise<ClientResult>((resolve) => w.once('message', resolve));
-        w.postMessage(until);
+        w.postMessage(window);
         return result;
       }),
     );
   });
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 interface Run {
   readonly rate: number;
@@ -209,12 +223,12 @@ interface Run {
   readonly correct: boolean;
 }
 
-async function runContender(c: Contender, db: string, clients: number, seconds: number): Promise<Run> {
+async function runContender(c: Contender, db: string, clients: number, seconds: number, warmup: number): Promise<Run> {
   return withSchema(db, async (url) => {
     const id = await c.prepare(url);
     const starts = await Promise.all(Array.from({ length: clients }, () => inWorker({ contender: c.name, url, id })));
-    const until = Date.now() + seconds * 1000; // every client connected: all start together
-    const results = await Promise.all(starts.map((start) => start(until)));
+    const from = Date.now() + warmup * 1000; // every client connected: all start together
+    const results = await Promise.all(starts.map((start) => start({ from, until: from + seconds * 1000 })));
     const ops = results.reduce((n, r) => n + r.ops, 0);
     const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
     const final = await c.read(url, id);
@@ -224,7 +238,7 @@ async function runContender(c: Contender, db: string, clients: number, seconds: 
       failed: results.reduce((n, r) => n + r.failed, 0),
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
-      correct: final === ops,
+      correct: final === results.reduce((n, r) => n + r.acks, 0),
     };
   });
 }
@@ -236,18 +250,28 @@ async function main(): Promise<void> {
       clients: { type: 'string', default: '8' },
       seconds: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '2' },
+      only: { type: 'string' },
     },
   });
   if (!args.db) throw new Error('give --db postgres://… (or set ANCHORAGE_PG_URL; `source .ci/services` starts a server)');
-  const [clients, seconds, rounds] = [Number(args.clients), Number(args.seconds), Number(args.rounds)];
-  const runs = new Map<string, Run[]>(contenders.map((c) => [c.name, []]));
+  const [clients, seconds, rounds, warmup] = [args.clients, args.seconds, args.rounds, args.warmup].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  const chosen = contenders.filter((c) => args.only === undefined || args.only.split(',').includes(c.name));
+  const runs = new Map<string, Run[]>(chosen.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const c of contenders) runs.get(c.name)?.push(await runContender(c, args.db, clients, seconds));
+    for (const c of chosen) runs.get(c.name)?.push(await runContender(c, args.db, clients, seconds, warmup));
   }
   const median = (rs: Run[]) => [...rs].sort((a, b) => a.rate - b.rate)[Math.floor(rs.length / 2)] as Run;
   const results = new Map([...runs].map(([name, rs]) => [name, median(rs)]));
 
-  console.log(`hot row on PostgreSQL: ${clients} clients (worker threads), ${seconds} s per run, median of ${rounds} rounds\n`);
+  console.log(
+    `hot row on PostgreSQL: ${clients} clients (worker threads), ${warmup} s warm-up + ${seconds} s per run, median of ${rounds} rounds\n`,
+  );
   console.log('contender       ops/s   p50 ms   p99 ms   failed   counter = acks (every round)');
   for (const [name, r] of results) {
     const correct = runs.get(name)?.every((x) => x.correct) ?? false;

@@ -1,3 +1,4 @@
+import type { Contender } from './contenders/contender.ts';
 import type { ProcessResult } from './protocol.ts';
 import { median, percentile, range } from './stats.ts';
 import type { WorkloadCase } from './workloads/workload.ts';
@@ -53,18 +54,20 @@ export interface Row {
   readonly median: number;
   readonly min: number;
   readonly max: number;
-  /** Throughput and latency: speed relative to `raw` (>1 is faster). Memory: bytes relative to the anchors' JSON. */
+  /** Throughput and latency: speed relative to `baseline` (>1 is faster). Memory: bytes relative to the anchors' JSON. */
   readonly ratio: number;
+  /** The limit contender of the case's backend (`raw`, `raw-pg`). */
+  readonly baseline: string;
   readonly p99Ms?: number;
   readonly lost: number;
   readonly failed: number;
   readonly errors: readonly string[];
 }
 
-/** Medians over repetitions, ratios to `raw` (or, for memory, to `jsonBytes` per anchor). */
+/** Medians over repetitions, ratios to the backend's limit (or, for memory, to `jsonBytes` per anchor). */
 export function summarize(
   cases: readonly WorkloadCase[],
-  contenders: readonly string[],
+  contenders: readonly Contender[],
   records: readonly RunRecord[],
   jsonBytes: number,
 ): Row[] {
@@ -72,8 +75,10 @@ export function summarize(
   for (const c of cases) {
     const of = (name: string) => records.filter((r) => r.caseId === c.id && r.contender === name);
     const values = (name: string) => of(name).flatMap((r) => (r.value === undefined ? [] : [r.value]));
-    const rawMedian = median(values('raw'));
-    for (const name of contenders) {
+    const mine = contenders.filter((x) => x.layout.backend === (c.backend ?? 'sqlite'));
+    const baseline = mine.find((x) => x.limit)?.name ?? 'raw';
+    const rawMedian = median(values(baseline));
+    for (const { name } of mine) {
       const mine = of(name);
       if (mine.length === 0) continue;
       const v = values(name);
@@ -88,6 +93,7 @@ export function summarize(
         median: m,
         ...range(v),
         ratio: c.measure === 'memory' ? m / jsonBytes : c.measure === 'throughput' ? m / rawMedian : rawMedian / m,
+        baseline,
         ...(p99s.length > 0 ? { p99Ms: median(p99s) } : {}),
         lost: mine.reduce((sum, r) => sum + r.lost, 0),
         failed: mine.reduce((sum, r) => sum + r.failed, 0),

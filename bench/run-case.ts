@@ -1,10 +1,10 @@
 import type { Contender } from './contenders/contender.ts';
+import type { Databases, Prepared } from './databases.ts';
 import type { BenchOptions } from './options.ts';
 import type { Job, ProcessResult } from './protocol.ts';
 import { type RunRecord, recordOf } from './results.ts';
 import { runProcesses } from './run-processes.ts';
 import { formatValue } from './table.ts';
-import type { Templates } from './templates.ts';
 import { countLost } from './workloads/acks.ts';
 import type { WorkloadCase } from './workloads/workload.ts';
 
@@ -40,12 +40,13 @@ async function runOnce(
   c: WorkloadCase,
   contender: Contender,
   rep: number,
-  templates: Templates,
+  databases: Databases,
   options: BenchOptions,
 ): Promise<RunRecord> {
-  const template = await templates.template(contender.layout, c.seed);
-  const db = c.writes ? templates.workingCopy(template) : template;
+  let prepared: Prepared | undefined;
   try {
+    prepared = await databases.prepare(contender.layout, c.seed, c.writes);
+    const db = prepared.location;
     const jobs = Array.from(
       { length: c.procs },
       (_, proc): Job => ({
@@ -76,26 +77,27 @@ async function runOnce(
       error: String((error as Error)?.message ?? error),
     };
   } finally {
-    if (c.writes) templates.remove(db);
+    await prepared?.dispose();
   }
 }
 
 /**
- * Every repetition of one case for every contender. The order of contenders rotates each
+ * Every repetition of one case for every contender on its backend. The order of contenders rotates each
  * repetition, so slow drift of a shared machine hits every contender alike.
  */
 export async function runCase(
   c: WorkloadCase,
   contenders: readonly Contender[],
-  templates: Templates,
+  databases: Databases,
   options: BenchOptions,
 ): Promise<RunRecord[]> {
+  const mine = contenders.filter((x) => x.layout.backend === (c.backend ?? 'sqlite'));
   const reps = c.measure === 'memory' ? Math.min(options.reps, HEAP_REPS) : options.reps;
   const records: RunRecord[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    for (let i = 0; i < contenders.length; i++) {
-      const contender = contenders[(i + rep) % contenders.length] as Contender;
-      const record = await runOnce(c, contender, rep, templates, options);
+    for (let i = 0; i < mine.length; i++) {
+      const contender = mine[(i + rep) % mine.length] as Contender;
+      const record = await runOnce(c, contender, rep, databases, options);
       records.push(record);
       const figure = record.error ? `FAILED: ${record.error.split('\n')[0]}` : formatValue(c.measure, record.value ?? Number.NaN);
       process.stderr.write(`  ${c.id} #${rep + 1} ${contender.name}: ${figure}, lost ${record.lost}, failed ${record.failed}\n`);

@@ -22,7 +22,7 @@ function spread(row: Row): string {
 
 function ratio(row: Row): string {
   if (!Number.isFinite(row.ratio)) return '—';
-  return `${row.ratio.toFixed(2)}× ${row.measure === 'memory' ? 'JSON' : 'raw'}`;
+  return `${row.ratio.toFixed(2)}× ${row.measure === 'memory' ? 'JSON' : row.baseline}`;
 }
 
 /** The results as one Markdown table (readable in a terminal, pasteable into the README). */

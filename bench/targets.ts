@@ -1,5 +1,6 @@
 import type { Row } from './results.ts';
 import { formatValue } from './table.ts';
+import type { WorkloadCase } from './workloads/workload.ts';
 
 export interface Target {
   readonly name: string;
@@ -8,8 +9,6 @@ export interface Target {
   /** Undefined: the cases it needs were not run (see `--only`). */
   readonly met: boolean | undefined;
 }
-
-type Find = (caseId: string, contender: string) => Row | undefined;
 
 function judge(name: string, needs: ReadonlyArray<Row | undefined>, verdict: (rows: Row[]) => [boolean, string]): Target {
   const rows = needs.filter((r): r is Row => r !== undefined && Number.isFinite(r.median));
@@ -20,14 +19,21 @@ function judge(name: string, needs: ReadonlyArray<Row | undefined>, verdict: (ro
 
 const x = (n: number) => `${n.toFixed(2)}×`;
 
-/** The issue's targets, judged on medians of this run. */
-export function evaluateTargets(rows: readonly Row[]): Target[] {
-  const find: Find = (caseId, contender) => rows.find((r) => r.caseId === caseId && r.contender === contender);
-  const ours = [...new Set(rows.map((r) => r.contender).filter((c) => c.startsWith('anchorage')))];
+/**
+ * The issue's targets, judged on medians of this run, on the cases of this scale: the hot-node
+ * case with the most processes, the smallest and largest degree, the memory case.
+ */
+export function evaluateTargets(rows: readonly Row[], cases: readonly WorkloadCase[]): Target[] {
+  const find = (c: WorkloadCase | undefined, contender: string) =>
+    rows.find((r) => r.caseId === c?.id && r.contender === contender);
+  const byGroup = (group: string) => cases.filter((c) => c.group === group);
+  const hottest = byGroup('hot').at(-1);
+  const [lowDegree, highDegree] = [byGroup('degree').at(0), byGroup('degree').at(-1)];
+  const heap = byGroup('memory').at(0);
   const targets: Target[] = [];
-  for (const caseId of ['uncontended-1', 'uncontended-100']) {
+  for (const c of byGroup('uncontended')) {
     targets.push(
-      judge(`${caseId}: anchorage ≥ 0.8× raw`, [find(caseId, 'anchorage')], ([a]) => [
+      judge(`${c.id}: anchorage ≥ 0.8× raw`, [find(c, 'anchorage')], ([a]) => [
         (a as Row).ratio >= 0.8,
         `${x((a as Row).ratio)} raw`,
       ]),
@@ -35,8 +41,8 @@ export function evaluateTargets(rows: readonly Row[]): Target[] {
   }
   targets.push(
     judge(
-      'hot-8: anchorage ≥ 1.2× immediate throughput, p99 ≤ 0.5× immediate, 0 lost',
-      [find('hot-8', 'anchorage'), find('hot-8', 'immediate')],
+      `${hottest?.id ?? 'hot'}: anchorage ≥ 1.2× immediate throughput, p99 ≤ 0.5× immediate's, 0 lost`,
+      [find(hottest, 'anchorage'), find(hottest, 'immediate')],
       ([a, i]) => {
         const speed = (a as Row).median / (i as Row).median;
         const tail = ((a as Row).p99Ms ?? Number.NaN) / ((i as Row).p99Ms ?? Number.NaN);
@@ -49,8 +55,8 @@ export function evaluateTargets(rows: readonly Row[]): Target[] {
   );
   targets.push(
     judge(
-      'degree: anchorage 100k ≤ 2× degree 10',
-      [find('degree-100000', 'anchorage'), find('degree-10', 'anchorage')],
+      `${highDegree?.id ?? 'degree'}: anchorage ≤ 2× ${lowDegree?.id ?? 'the smallest degree'}`,
+      [find(highDegree, 'anchorage'), find(lowDegree, 'anchorage')],
       ([big, small]) => {
         const r = (big as Row).median / (small as Row).median;
         return [
@@ -61,12 +67,12 @@ export function evaluateTargets(rows: readonly Row[]): Target[] {
     ),
   );
   targets.push(
-    judge('memory: anchorage session ≤ 3× the anchors’ JSON', [find('memory-100k', 'anchorage')], ([m]) => [
+    judge(`${heap?.id ?? 'memory'}: anchorage session ≤ 3× the anchors' JSON`, [find(heap, 'anchorage')], ([m]) => [
       (m as Row).ratio <= 3,
       `${x((m as Row).ratio)} JSON (${formatValue('memory', (m as Row).median)})`,
     ]),
   );
-  for (const name of ours) {
+  for (const name of new Set(rows.map((r) => r.contender).filter((c) => c.startsWith('anchorage')))) {
     const mine = rows.filter((r) => r.contender === name);
     const lost = mine.reduce((sum, r) => sum + r.lost, 0);
     targets.push({

@@ -1,6 +1,7 @@
 import { type NodeAnchor, openRepository, type Repository, type RepositoryOptions } from '../../src/index.ts';
 import { anchorageLayout } from './anchorage-layout.ts';
-import type { ConnectOptions, Contender, ContenderConnection, Think } from './contender.ts';
+import type { ConnectOptions, Contender, ContenderConnection, Layout, Think } from './contender.ts';
+import { anchoragePgLayout } from './postgres/anchorage-pg-layout.ts';
 
 async function node(s: ReturnType<Repository['session']>, id: string): Promise<NodeAnchor> {
   const a = await s.get(id);
@@ -64,14 +65,14 @@ class AnchorageConnection implements ContenderConnection {
 }
 
 /** An anchorage contender; `extra` options are added to every `openRepository` call (e.g. `metrics: false`). */
-function anchorageContender(name: string, summary: string, extra: Partial<RepositoryOptions> = {}): Contender {
+function anchorageContender(name: string, summary: string, layout: Layout, extra: Partial<RepositoryOptions> = {}): Contender {
   return {
     name,
     summary,
-    layout: anchorageLayout,
-    async connect(path: string, connect: ConnectOptions): Promise<ContenderConnection> {
+    layout,
+    async connect(location: string, connect: ConnectOptions): Promise<ContenderConnection> {
       const repo = await openRepository({
-        url: `sqlite:${path}`,
+        url: layout.backend === 'sqlite' ? `sqlite:${location}` : location,
         durability: connect.durability,
         busyTimeoutMs: connect.busyTimeoutMs,
         ...extra,
@@ -81,13 +82,23 @@ function anchorageContender(name: string, summary: string, extra: Partial<Reposi
   };
 }
 
-export const anchorage = anchorageContender(
+const anchorage = anchorageContender(
   'anchorage',
   'the library through its public API with default options (metrics on): sessions, commit() with CAS, rebase, retry',
+  anchorageLayout,
 );
 
-export const anchorageMetricsOff = anchorageContender(
+const anchorageMetricsOff = anchorageContender(
   'anchorage-metrics-off',
   'the same with `metrics: false`: no prom-client counting, no periodic commit-count writes',
+  anchorageLayout,
   { metrics: false },
 );
+
+export const anchoragePg = anchorageContender(
+  'anchorage-pg',
+  'the library on its PostgreSQL backend, default options, through the public API',
+  anchoragePgLayout,
+);
+
+export const contenders = [anchorage, anchorageMetricsOff];

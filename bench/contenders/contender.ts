@@ -6,11 +6,17 @@ export interface SeedSpec {
   readonly hubs: ReadonlyArray<{ readonly id: string; readonly degree: number }>;
 }
 
-/** How a contender lays a graph out in its database file; contenders sharing a layout share seeded templates. */
+export type Backend = 'sqlite' | 'postgres';
+
+/** How a contender lays a graph out in its database; contenders sharing a layout share seeded templates. */
 export interface Layout {
   readonly name: string;
-  /** Creates and fills a new database file at `path` (not timed). */
-  seed(path: string, spec: SeedSpec): Promise<void>;
+  readonly backend: Backend;
+  /**
+   * Creates and fills a database (not timed) at `location`: a new file path (SQLite), or the url
+   * of a new, empty schema (PostgreSQL: its `search_path`).
+   */
+  seed(location: string, spec: SeedSpec): Promise<void>;
 }
 
 /** Runs between a request's read and its write: the awaits a server holds loaded data across. */
@@ -46,8 +52,11 @@ export interface ConnectOptions {
 
 export interface Contender {
   readonly name: string;
+  /** The hand-written limit of its backend: every ratio of a case is to it. */
+  readonly limit?: boolean;
   /** One line for the report: what this contender does and what it promises. */
   readonly summary: string;
   readonly layout: Layout;
-  connect(path: string, options: ConnectOptions): Promise<ContenderConnection>;
+  /** Connects one process to the database at `location` (a file path, or a PostgreSQL url). */
+  connect(location: string, options: ConnectOptions): Promise<ContenderConnection>;
 }

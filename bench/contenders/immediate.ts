@@ -53,7 +53,7 @@ class ImmediateConnection extends SqlConnection {
   }
 }
 
-export const immediate: Contender = {
+const immediate: Contender = {
   name: 'immediate',
   summary: 'the same read-modify-write by hand inside BEGIN IMMEDIATE, the lock held across think time (pessimistic)',
   layout: anchorageLayout,
@@ -61,3 +61,5 @@ export const immediate: Contender = {
     return new ImmediateConnection(path, options);
   },
 };
+
+export const contenders = [immediate];

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Database, { type Transaction } from 'better-sqlite3';
-import { SYSTEM_ROOT } from '../../src/index.ts';
-import { HOT_ROOT, hubEdgeId, itemFields, itemId, leafFields, leafId } from '../seed-data.ts';
+import { SYSTEM_ROOT } from '../../src/core/row.ts';
 import type { ConnectOptions, Contender, ContenderConnection, Layout, SeedSpec, Think } from './contender.ts';
+import { seedRows } from './seed-rows.ts';
 import { bumpField } from './sql-connection.ts';
 import { closeForCopy, openSqliteFile } from './sqlite-file.ts';
 
 /** The seed's design: one row per anchor, a blob holding its fields and (for a node) its edge ids. */
-interface Blob {
+export interface Blob {
   type: string;
   root: string;
   fields: Record<string, unknown>;
@@ -26,27 +26,26 @@ function statements(db: Database.Database) {
   };
 }
 
+/** The seed's rows as blobs: a node's blob holds its edge ids. */
+export function* seedBlobs(spec: SeedSpec): Generator<readonly [string, Blob]> {
+  for (const r of seedRows(spec)) {
+    const blob: Blob = { type: r.type, root: r.root, fields: { ...r.fields } };
+    if (r.kind === 'node') blob.edges = [...(r.edges ?? [])];
+    else Object.assign(blob, { source: r.source, target: r.target });
+    yield [r.id, blob];
+  }
+}
+
 const naiveLayout: Layout = {
   name: 'naive-blobs',
+  backend: 'sqlite',
   async seed(path: string, spec: SeedSpec): Promise<void> {
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.exec(SCHEMA);
     const q = statements(db);
-    const put = (id: string, blob: Blob) => q.replace.run(id, JSON.stringify(blob));
     db.transaction(() => {
-      put(HOT_ROOT, { type: 'Root', root: HOT_ROOT, fields: {}, edges: [] });
-      for (let i = 0; i < spec.items; i++) put(itemId(i), { type: 'Item', root: SYSTEM_ROOT, fields: itemFields(i), edges: [] });
-      spec.hubs.forEach((hub, h) => {
-        const edges: string[] = [];
-        for (let j = 0; j < hub.degree; j++) {
-          const edge = hubEdgeId(h, j);
-          edges.push(edge);
-          put(leafId(h, j), { type: 'Leaf', root: SYSTEM_ROOT, fields: leafFields(j), edges: [edge] });
-          put(edge, { type: 'Edge', root: SYSTEM_ROOT, fields: {}, source: hub.id, target: leafId(h, j) });
-        }
-        put(hub.id, { type: 'Hub', root: SYSTEM_ROOT, fields: { name: `hub-${hub.degree}` }, edges });
-      });
+      for (const [id, blob] of seedBlobs(spec)) q.replace.run(id, JSON.stringify(blob));
     })();
     closeForCopy(db);
   },
@@ -129,7 +128,7 @@ class NaiveConnection implements ContenderConnection {
   }
 }
 
-export const naive: Contender = {
+const naive: Contender = {
   name: 'naive',
   summary: "the seed's bug: read a blob row, change a private copy, INSERT OR REPLACE the whole row (loses writes)",
   layout: naiveLayout,
@@ -137,3 +136,5 @@ export const naive: Contender = {
     return new NaiveConnection(path, options);
   },
 };
+
+export const contenders = [naive];

@@ -54,11 +54,14 @@ class RawConnection extends SqlConnection {
   }
 }
 
-export const raw: Contender = {
+const raw: Contender = {
   name: 'raw',
+  limit: true,
   summary: 'hand-written better-sqlite3 prepared statements: read, parse, change, UPDATE … WHERE version = ?, retry (the limit)',
   layout: anchorageLayout,
   async connect(path: string, options: ConnectOptions): Promise<ContenderConnection> {
     return new RawConnection(path, options);
   },
 };
+
+export const contenders = [raw];

@@ -1,53 +1,59 @@
 import { existsSync } from 'node:fs';
-import { anchorage, anchorageMetricsOff } from './anchorage.ts';
 import type { Contender } from './contender.ts';
-import { immediate } from './immediate.ts';
-import { naive } from './naive.ts';
-import { raw } from './raw.ts';
 
-/** A contender set that needs something this checkout may not have (a feature, installed peers). */
-interface OptionalSet {
-  readonly name: string;
+/**
+ * Contenders by module, loaded only when asked for: a child process loads its own contender's
+ * code and nothing else (loading the library or an ORM costs a second of start-up each).
+ */
+interface Entry {
+  readonly names: readonly string[];
   /** Module exporting `contenders: Contender[]`, relative to this file. */
   readonly module: string;
-  /** Files that must exist for the module to load, and what to do otherwise. */
-  readonly needs: ReadonlyArray<{ readonly path: string; readonly hint: string }>;
+  /** A file that must exist for the module to load, and what to do otherwise. */
+  readonly needs?: { readonly path: string; readonly hint: string };
 }
 
-const OPTIONAL: readonly OptionalSet[] = [
+const ENTRIES: readonly Entry[] = [
+  { names: ['raw'], module: './raw.ts' },
+  { names: ['anchorage', 'anchorage-metrics-off'], module: './anchorage.ts' },
+  { names: ['immediate'], module: './immediate.ts' },
+  { names: ['naive'], module: './naive.ts' },
+  { names: ['raw-pg', 'anchorage-pg', 'immediate-pg', 'naive-pg'], module: './postgres/contenders.ts' },
   {
-    name: 'orm peers',
+    names: ['typeorm', 'mikro-orm'],
     module: '../peers/contenders.ts',
-    needs: [{ path: '../peers/node_modules', hint: 'run `npm ci` in bench/peers' }],
+    needs: { path: '../peers/node_modules', hint: 'run `npm ci` in bench/peers' },
   },
 ];
+
+async function load(entry: Entry): Promise<Contender[]> {
+  // A computed specifier: the type checker must not follow it into code whose packages may be absent.
+  const specifier = new URL(entry.module, import.meta.url).href;
+  return ((await import(specifier)) as { contenders: Contender[] }).contenders;
+}
 
 export interface ContenderSet {
   readonly contenders: Contender[];
   readonly skipped: Array<{ readonly name: string; readonly reason: string }>;
 }
 
-/** Every contender this checkout can run, `raw` first; optional sets that cannot load are listed with why. */
+/** Every contender this checkout can run, `raw` first; those that cannot load are listed with why. */
 export async function loadContenders(): Promise<ContenderSet> {
-  const contenders: Contender[] = [raw, anchorage, anchorageMetricsOff, immediate, naive];
+  const contenders: Contender[] = [];
   const skipped: Array<{ name: string; reason: string }> = [];
-  for (const set of OPTIONAL) {
-    const missing = set.needs.find((n) => !existsSync(new URL(n.path, import.meta.url)));
-    if (missing) {
-      skipped.push({ name: set.name, reason: `${missing.path} not found: ${missing.hint}` });
+  for (const entry of ENTRIES) {
+    if (entry.needs && !existsSync(new URL(entry.needs.path, import.meta.url))) {
+      skipped.push({ name: entry.names.join(', '), reason: `${entry.needs.path} not found: ${entry.needs.hint}` });
       continue;
     }
-    // A computed specifier: the type checker must not follow it into code whose packages may be absent.
-    const specifier = new URL(set.module, import.meta.url).href;
-    const mod = (await import(specifier)) as { contenders: Contender[] };
-    contenders.push(...mod.contenders);
+    contenders.push(...(await load(entry)));
   }
   return { contenders, skipped };
 }
 
 export async function contenderNamed(name: string): Promise<Contender> {
-  const { contenders } = await loadContenders();
-  const found = contenders.find((c) => c.name === name);
+  const entry = ENTRIES.find((e) => e.names.includes(name));
+  const found = entry && (await load(entry)).find((c) => c.name === name);
   if (!found) throw new Error(`no contender ${name}`);
   return found;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { SYSTEM_ROOT } from '../../src/index.ts';
+import { SYSTEM_ROOT } from '../../src/core/row.ts';
 import { type AnchorRecord, type AnchorStatements, prepareAnchorStatements } from './anchor-statements.ts';
 import type { ConnectOptions, ContenderConnection, Think } from './contender.ts';
 import { openSqliteFile } from './sqlite-file.ts';

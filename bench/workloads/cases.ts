@@ -7,16 +7,15 @@ import { spreadCases } from './spread.ts';
 import { uncontendedCases } from './uncontended.ts';
 import type { WorkloadCase } from './workload.ts';
 
+/** Workloads 1–3 again, for the contenders on PostgreSQL (run when `--db` is given). */
+function onPostgres(c: WorkloadCase): WorkloadCase {
+  return { ...c, id: `pg-${c.id}`, group: `pg-${c.group}`, label: `PostgreSQL ${c.label}`, backend: 'postgres' };
+}
+
 /** Every case, in the order the table shows them. */
 export function allCases(scale: Scale): WorkloadCase[] {
-  return [
-    ...uncontendedCases(scale),
-    ...hotNodeCases(scale),
-    ...spreadCases(scale),
-    ...degreeCases(scale),
-    ...readPathCases(scale),
-    ...memoryCases(),
-  ];
+  const contended = [...uncontendedCases(scale), ...hotNodeCases(scale), ...spreadCases(scale)];
+  return [...contended, ...degreeCases(scale), ...readPathCases(scale), ...memoryCases(scale), ...contended.map(onPostgres)];
 }
 
 export function caseById(scale: Scale, id: string): WorkloadCase {

@@ -1,10 +1,10 @@
 import { HOT_ROOT } from '../seed-data.ts';
-import { budget, type Scale } from './scale.ts';
+import { budget, type Scale, shapes } from './scale.ts';
 import type { WorkloadCase } from './workload.ts';
 
 /** Workload 2, the seed's hot spot: every request of 1–8 processes adds a new child under one user's root. */
 export function hotNodeCases(scale: Scale): WorkloadCase[] {
-  return [1, 2, 4, 8].map((procs) => ({
+  return shapes(scale).hotProcs.map((procs) => ({
     id: `hot-${procs}`,
     group: 'hot',
     label: `hot node: ${procs} process${procs === 1 ? '' : 'es'} add edges to one root`,

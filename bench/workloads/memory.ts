@@ -1,17 +1,17 @@
-import { SYSTEM_ROOT } from '../../src/index.ts';
+import { SYSTEM_ROOT } from '../../src/core/row.ts';
 import { itemFields, itemId, SEED_VV } from '../seed-data.ts';
+import { type Scale, shapes } from './scale.ts';
 import type { HeapCase } from './workload.ts';
 
-export const MEMORY_ITEMS = 100_000;
-
 /** Workload 6: heap bytes per anchor held by one unit of work of 100k anchors, against their JSON size. */
-export function memoryCases(): HeapCase[] {
+export function memoryCases(scale: Scale): HeapCase[] {
+  const items = shapes(scale).memoryItems;
   return [
     {
-      id: 'memory-100k',
+      id: `memory-${items / 1000}k`,
       group: 'memory',
-      label: 'memory: one session holding 100k anchors',
-      seed: { items: MEMORY_ITEMS, hubs: [] },
+      label: `memory: one session holding ${items / 1000}k anchors`,
+      seed: { items, hubs: [] },
       writes: false,
       measure: 'memory',
       procs: 1,

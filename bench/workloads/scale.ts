@@ -1,5 +1,40 @@
-/** How long a run is: `full` for the published table, `quick` for the CI smoke run (same shapes, fewer operations). */
+/**
+ * How big a run is: `full` for the published table; `quick` for the CI smoke run, which runs every
+ * workload on every contender, smaller (fewer processes, smaller graphs, a few operations each).
+ */
 export type Scale = 'full' | 'quick';
+
+export interface Shapes {
+  /** Process counts of the hot-node cases. */
+  readonly hotProcs: readonly number[];
+  readonly spreadProcs: number;
+  /** Hubs seeded in the graph of the degree and read cases (1,000 is the `neighbors` one). */
+  readonly hubDegrees: readonly number[];
+  /** Degrees timed by the degree cases. */
+  readonly degrees: readonly number[];
+  readonly graphItems: number;
+  readonly memoryItems: number;
+}
+
+export function shapes(scale: Scale): Shapes {
+  return scale === 'full'
+    ? {
+        hotProcs: [1, 2, 4, 8],
+        spreadProcs: 8,
+        hubDegrees: [10, 1000, 100_000],
+        degrees: [10, 1000, 100_000],
+        graphItems: 10_000,
+        memoryItems: 100_000,
+      }
+    : {
+        hotProcs: [4],
+        spreadProcs: 4,
+        hubDegrees: [10, 1000, 10_000],
+        degrees: [10, 10_000],
+        graphItems: 2_000,
+        memoryItems: 10_000,
+      };
+}
 
 export interface Budget {
   readonly ops: number;

@@ -1,22 +1,22 @@
 import { itemId } from '../seed-data.ts';
-import { budget, type Scale } from './scale.ts';
+import { budget, type Scale, shapes } from './scale.ts';
 import type { WorkloadCase } from './workload.ts';
 
 const NODES = 100;
-const PROCS = 8;
 
 /**
  * Workload 3: 8 processes over 100 nodes; each request increments its own process's field of a
  * random node, so writes to one row race but never change the same field (they must all survive).
  */
 export function spreadCases(scale: Scale): WorkloadCase[] {
+  const procs = shapes(scale).spreadProcs;
   return [
     {
-      id: 'spread-8',
+      id: `spread-${procs}`,
       group: 'spread',
-      label: `spread: ${PROCS} processes over ${NODES} nodes`,
+      label: `spread: ${procs} processes over ${NODES} nodes`,
       seed: { items: NODES, hubs: [] },
-      procs: PROCS,
+      procs,
       measure: 'throughput',
       thinks: true,
       writes: true,

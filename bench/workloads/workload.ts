@@ -1,4 +1,4 @@
-import type { ContenderConnection, SeedSpec, Think } from '../contenders/contender.ts';
+import type { Backend, ContenderConnection, SeedSpec, Think } from '../contenders/contender.ts';
 import type { Acks } from './acks.ts';
 import type { Budget } from './scale.ts';
 
@@ -19,8 +19,10 @@ export type Op = () => Promise<void>;
 interface CaseBase {
   /** Stable id, used by `--only` and in the JSON: `uncontended-1`, `hot-8`, … */
   readonly id: string;
-  /** Workload family (`uncontended`, `hot`, `spread`, `degree`, `read`, `memory`). */
+  /** Workload family (`uncontended`, `hot`, `spread`, `degree`, `read`, `memory`; `pg-…` on PostgreSQL). */
   readonly group: string;
+  /** Which contenders it runs: those whose layout is on this backend (default SQLite). */
+  readonly backend?: Backend;
   /** Table label. */
   readonly label: string;
   readonly seed: SeedSpec;

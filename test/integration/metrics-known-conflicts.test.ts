@@ -7,21 +7,24 @@ import { openRepository } from '../../src/index.ts';
 import { type DashboardDocument, dashboardSchema, exportMetrics, type MetricsSnapshot } from '../../src/metrics/index.ts';
 import { tempDir } from '../support/backends.ts';
 import { forceKnownConflicts, KNOWN, type KnownConflicts } from '../support/known-conflicts.ts';
+import { createScratchSchema, PG_URL } from '../support/postgres-database.ts';
 import { type PromSample, parsePromText, promValue } from '../support/prom-text.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Each CLI run starts node and tsx (seconds on a loaded machine). */
+const CLI_TIMEOUT = 120_000;
 
 /** Runs the CLI in its own process, as an operator would after the fact. */
 function cli(...args: string[]): string {
   return execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
 }
 
-function expectPromCounts(samples: readonly PromSample[]): void {
+function expectPromCounts(samples: readonly PromSample[], backend: string): void {
   for (const [outcome, n] of Object.entries(KNOWN.commits) as Array<[string, number]>) {
-    expect(promValue(samples, 'anchorage_commits_total', { backend: 'sqlite', outcome }), `commits ${outcome}`).toBe(n);
+    expect(promValue(samples, 'anchorage_commits_total', { backend, outcome }), `commits ${outcome}`).toBe(n);
   }
   for (const [outcome, n] of Object.entries(KNOWN.casAttempts) as Array<[string, number]>) {
-    expect(promValue(samples, 'anchorage_cas_attempts_total', { backend: 'sqlite', outcome }), `attempts ${outcome}`).toBe(n);
+    expect(promValue(samples, 'anchorage_cas_attempts_total', { backend, outcome }), `attempts ${outcome}`).toBe(n);
   }
   for (const c of KNOWN.conflicts) {
     expect(promValue(samples, 'anchorage_conflicts_total', { kind: c.kind, resolution: c.resolution })).toBe(c.count);
@@ -52,16 +55,39 @@ function expectDocumentCounts(doc: DashboardDocument, k: KnownConflicts): void {
   expect(doc.commitAttempts).toMatchObject({ count: 11, p50: 1, p99: 2 });
 }
 
-describe('metrics of known conflicts (two sessions, one node, on one SQLite file)', () => {
+/** Databases another process can open by url: a SQLite file, and PostgreSQL when a server is given. */
+const databases = [
+  {
+    name: 'sqlite',
+    async create() {
+      const dir = tempDir();
+      return { dir, url: `sqlite:${join(dir, 'known.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  ...(PG_URL
+    ? [
+        {
+          name: 'postgres',
+          async create() {
+            const schema = await createScratchSchema();
+            return { dir: tempDir(), url: schema.url, drop: () => schema.drop() };
+          },
+        },
+      ]
+    : []),
+];
+
+describe.each(databases)('metrics of known conflicts (two sessions, one node) on $name', (database) => {
   let dir: string;
   let url: string;
+  let drop: () => Promise<void>;
   let k: KnownConflicts;
   let live: string;
   let snapshots: MetricsSnapshot[];
+  const backend = database.name;
 
   beforeAll(async () => {
-    dir = tempDir();
-    url = `sqlite:${join(dir, 'known.db')}`;
+    ({ dir, url, drop } = await database.create());
     k = await forceKnownConflicts(url);
     live = (await k.alice.metrics?.prometheus()) ?? '';
     snapshots = [k.alice, k.bob].map((r) => r.metrics?.snapshot() as MetricsSnapshot);
@@ -69,10 +95,13 @@ describe('metrics of known conflicts (two sessions, one node, on one SQLite file
     await k.alice.close();
     await k.bob.close();
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('counts them live in the shared prom-client registry', () => {
-    expectPromCounts(parsePromText(live).samples);
+    expectPromCounts(parsePromText(live).samples, backend);
   });
 
   it('counts them in each repository snapshot: bob met all five, alice none', () => {
@@ -90,7 +119,7 @@ describe('metrics of known conflicts (two sessions, one node, on one SQLite file
     try {
       const json = dashboardSchema.parse(JSON.parse(await exportMetrics(repo.storage, 'json')));
       expectDocumentCounts(json, k);
-      expectPromCounts(parsePromText(await exportMetrics(repo.storage, 'prom')).samples);
+      expectPromCounts(parsePromText(await exportMetrics(repo.storage, 'prom')).samples, backend);
       const html = await exportMetrics(repo.storage, 'html');
       const embedded = /<script type="application\/json" id="anchorage-data">(.*?)<\/script>/s.exec(html)?.[1];
       expectDocumentCounts(dashboardSchema.parse(JSON.parse(embedded ?? 'null')), k);
@@ -99,18 +128,28 @@ describe('metrics of known conflicts (two sessions, one node, on one SQLite file
     }
   });
 
-  it('exports the same counts from another process through the CLI', () => {
-    expectDocumentCounts(dashboardSchema.parse(JSON.parse(cli('metrics', '--db', url, '--format', 'json'))), k);
-    expectPromCounts(parsePromText(cli('metrics', '--db', url, '--format', 'prom')).samples);
-    const out = join(dir, 'report.html');
-    cli('metrics', '--db', url, '--format', 'html', '--out', out, '--since', '1h');
-    const embedded = /<script type="application\/json" id="anchorage-data">(.*?)<\/script>/s.exec(readFileSync(out, 'utf8'))?.[1];
-    expectDocumentCounts(dashboardSchema.parse(JSON.parse(embedded ?? 'null')), k);
-  });
+  it(
+    'exports the same counts from another process through the CLI',
+    () => {
+      expectDocumentCounts(dashboardSchema.parse(JSON.parse(cli('metrics', '--db', url, '--format', 'json'))), k);
+      expectPromCounts(parsePromText(cli('metrics', '--db', url, '--format', 'prom')).samples, backend);
+      const out = join(dir, 'report.html');
+      cli('metrics', '--db', url, '--format', 'html', '--out', out, '--since', '1h');
+      const embedded = /<script type="application\/json" id="anchorage-data">(.*?)<\/script>/s.exec(
+        readFileSync(out, 'utf8'),
+      )?.[1];
+      expectDocumentCounts(dashboardSchema.parse(JSON.parse(embedded ?? 'null')), k);
+    },
+    CLI_TIMEOUT,
+  );
 
-  it('exports nothing older than --since', () => {
-    const doc = dashboardSchema.parse(JSON.parse(cli('metrics', '--db', url, '--format', 'json', '--since', '1ms')));
-    expect(doc.totals.conflicts.total).toBe(0);
-    expect(doc.totals.commits.total).toBe(0);
-  });
+  it(
+    'exports nothing older than --since',
+    () => {
+      const doc = dashboardSchema.parse(JSON.parse(cli('metrics', '--db', url, '--format', 'json', '--since', '1ms')));
+      expect(doc.totals.conflicts.total).toBe(0);
+      expect(doc.totals.commits.total).toBe(0);
+    },
+    CLI_TIMEOUT,
+  );
 });

@@ -26,9 +26,7 @@ describe.skipIf(!PG_URL)('a PostgreSQL schema', () => {
   const appliedMigrations = async () => (await admin.query('SELECT count(*)::int AS n FROM __drizzle_migrations')).rows[0].n;
 
   it('is migrated once when several servers open it at the same moment', async () => {
-    const opened = await Promise.all(
-      Array.from({ length: 6 }, () => PostgresStorage.open({ url: scratch.url, poolSize: 2 })),
-    );
+    const opened = await Promise.all(Array.from({ length: 6 }, () => PostgresStorage.open({ url: scratch.url, poolSize: 2 })));
     expect(await appliedMigrations()).toBe(migrationCount);
     const tables = await admin.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_\\_%' ORDER BY 1",

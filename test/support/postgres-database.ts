@@ -49,7 +49,9 @@ export async function waiterBehind(holder: pg.Client, limit = 1000): Promise<voi
   await probe.connect();
   try {
     for (let i = 0; i < limit; i++) {
-      const res = await probe.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
+      const res = await probe.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [
+        pid,
+      ]);
       if ((res.rows[0] as { n: number }).n > 0) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

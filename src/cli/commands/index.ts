@@ -4,6 +4,7 @@ import { registerMetrics } from './metrics.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerRace } from './race.ts';
 import { registerServe } from './serve.ts';
+import { registerTorture } from './torture.ts';
 
 /** Every CLI command; each file registers one. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
@@ -12,4 +13,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerRace,
   registerServe,
   registerMetrics,
+  registerTorture,
 ];

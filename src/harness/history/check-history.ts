@@ -1,10 +1,16 @@
 import type { ChainAnomaly, CheckReport, CounterDrift, DanglingRef, DuplicateGroup, LostAnchor } from './check-report.ts';
 import type { GraphSnapshot } from './graph-snapshot.ts';
-import type { HistoryEntry, VersionStep } from './history-entry.ts';
+import type { HistoryEntry, Increment, VersionStep } from './history-entry.ts';
 
 export interface CheckOptions {
   /** Node types a root may own at most one of (the seed's `UserProfile`). */
   readonly uniquePerRoot?: readonly string[];
+  /**
+   * What writes cut off by a crash before their acknowledgement may have done: each may be in
+   * the database or not, so an anchor one deleted is not lost when missing, and a counter may
+   * be off its acknowledged sum by at most their increments.
+   */
+  readonly unacknowledged?: { readonly deleted: readonly string[]; readonly increments: readonly Increment[] };
 }
 
 /**
@@ -16,12 +22,13 @@ export interface CheckOptions {
  */
 export function checkHistory(entries: readonly HistoryEntry[], db: GraphSnapshot, options: CheckOptions = {}): CheckReport {
   const deleted = new Set(entries.flatMap((e) => e.deleted));
+  const maybeDeleted = new Set([...deleted, ...(options.unacknowledged?.deleted ?? [])]);
   return {
-    lost: findLost(entries, db, deleted),
+    lost: findLost(entries, db, maybeDeleted),
     zombies: [...deleted].filter((id) => db.rows.has(id)).sort(),
     dangling: findDangling(db),
     duplicates: findDuplicates(db, options.uniquePerRoot ?? []),
-    counterDrift: findDrift(entries, db, deleted),
+    counterDrift: findDrift(entries, db, deleted, options.unacknowledged?.increments ?? []),
     versionChains: findBrokenChains(entries, db, deleted),
   };
 }
@@ -74,20 +81,29 @@ function findDuplicates(db: GraphSnapshot, types: readonly string[]): DuplicateG
   return [...groups.values()].filter((g) => g.ids.length > 1);
 }
 
-function findDrift(entries: readonly HistoryEntry[], db: GraphSnapshot, deleted: ReadonlySet<string>): CounterDrift[] {
-  const expected = new Map<string, { id: string; field: string; sum: number }>();
-  for (const inc of entries.flatMap((e) => e.increments)) {
+function findDrift(
+  entries: readonly HistoryEntry[],
+  db: GraphSnapshot,
+  deleted: ReadonlySet<string>,
+  uncertain: readonly Increment[],
+): CounterDrift[] {
+  // Per counter: the acknowledged sum, widened to [low, high] by increments that may have landed.
+  const expected = new Map<string, { id: string; field: string; low: number; high: number }>();
+  const add = (inc: Increment, sure: boolean) => {
     const key = JSON.stringify([inc.id, inc.field]);
-    const c = expected.get(key) ?? { id: inc.id, field: inc.field, sum: 0 };
-    c.sum += inc.by;
+    const c = expected.get(key) ?? { id: inc.id, field: inc.field, low: 0, high: 0 };
+    c.low += sure ? inc.by : Math.min(0, inc.by);
+    c.high += sure ? inc.by : Math.max(0, inc.by);
     expected.set(key, c);
-  }
+  };
+  for (const inc of entries.flatMap((e) => e.increments)) add(inc, true);
+  for (const inc of uncertain) add(inc, false);
   const out: CounterDrift[] = [];
-  for (const { id, field, sum } of expected.values()) {
+  for (const { id, field, low, high } of expected.values()) {
     const row = db.rows.get(id);
     if (!row || deleted.has(id)) continue; // a missing anchor is reported as lost, not as drift
     const actual = Number(row.fields[field] ?? 0);
-    if (actual !== sum) out.push({ id, field, expected: sum, actual });
+    if (actual < low || actual > high) out.push({ id, field, expected: actual < low ? low : high, actual });
   }
   return out;
 }

@@ -26,7 +26,7 @@ export interface DuplicateGroup {
 export interface CounterDrift {
   readonly id: string;
   readonly field: string;
-  /** Sum of acknowledged increments (counters start at 0). */
+  /** Sum of acknowledged increments (counters start at 0); with unacknowledged ones, the nearest sum they allow. */
   readonly expected: number;
   readonly actual: number;
 }

@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { HistoryEntryInput } from './history-entry.ts';
+import { JsonLinesWriter } from './json-lines.ts';
 
 export interface HistoryRecorderOptions {
   /** Written into every entry. */
@@ -15,28 +15,25 @@ export interface HistoryRecorderOptions {
  */
 export class HistoryRecorder {
   readonly path: string;
-  readonly #fd: number;
-  readonly #options: HistoryRecorderOptions;
-  #count = 0;
+  readonly #lines: JsonLinesWriter;
+  readonly #process: string;
 
   constructor(path: string, options: HistoryRecorderOptions) {
     this.path = path;
-    this.#options = options;
-    this.#fd = openSync(path, 'a');
+    this.#process = options.process;
+    this.#lines = new JsonLinesWriter(path, { fsync: options.fsync });
   }
 
   /** Lines appended by this recorder. */
   get count(): number {
-    return this.#count;
+    return this.#lines.count;
   }
 
   append(entry: Omit<HistoryEntryInput, 'process'>): void {
-    writeSync(this.#fd, `${JSON.stringify({ process: this.#options.process, ...entry })}\n`);
-    if (this.#options.fsync) fsyncSync(this.#fd);
-    this.#count++;
+    this.#lines.append({ process: this.#process, ...entry });
   }
 
   close(): void {
-    closeSync(this.#fd);
+    this.#lines.close();
   }
 }

@@ -50,12 +50,10 @@ export async function runOperation(
     case 'version_list':
       await viewProject(store, user, { pick });
       return;
-    case 'touch': {
-      const id = await touchProfile(store, user);
-      const ack = store.acks.at(-1);
-      if (id && ack) ack.increments = [{ id, field: 'touches', by: 1 }];
+    case 'touch':
+      store.incrementing({ field: 'touches', by: 1 });
+      await touchProfile(store, user);
       return;
-    }
     case 'delete_message':
       await deleteMessage(store, user, pick);
       return;

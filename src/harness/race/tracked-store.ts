@@ -1,14 +1,30 @@
 import type { Anchor, ConnectOptions, EdgeAnchor, Fields, NeighborsOptions, NodeAnchor } from '../../index.ts';
-import type { CreatedAnchor, HistoryEntryInput, VersionStep } from '../history/history-entry.ts';
+import type { IntentInput } from '../history/commit-intent.ts';
+import type { CreatedAnchor, HistoryEntryInput, Increment, VersionStep } from '../history/history-entry.ts';
 import type { GraphSession, GraphSessionOptions, GraphStore } from '../workload/graph-store.ts';
 
 export type Ack = Omit<HistoryEntryInput, 'process'>;
 
-interface OperationMeta {
+export interface OperationMeta {
   readonly operation: string;
   readonly session: string;
   readonly user: string;
 }
+
+/** What a crash harness listens to: intents before writes, and their outcomes as they happen. */
+export interface TrackingHooks {
+  /** Each acknowledged write, as soon as it is acknowledged. */
+  acknowledged?(ack: Ack): void;
+  /** Before a write that creates, deletes or increments: records its intent, returns its commit id. */
+  intend?(intent: IntentInput): string;
+  /** The write of this commit id failed with an error: nothing of it was written. */
+  refused?(commitId: string): void;
+}
+
+const describe = (a: Anchor): CreatedAnchor =>
+  a.kind === 'node'
+    ? { kind: 'node', id: a.id, type: a.type }
+    : { kind: 'edge', id: a.id, type: a.type, source: a.source, target: a.target };
 
 /**
  * A GraphStore for one operation that notes what each successful `put()`/`commit()`/transaction
@@ -22,10 +38,22 @@ export class TrackedStore implements GraphStore {
   replays = 0;
   readonly #inner: GraphStore;
   readonly #meta: OperationMeta;
+  readonly #hooks: TrackingHooks;
+  #counter: { field: string; by: number } | undefined;
 
-  constructor(inner: GraphStore, meta: OperationMeta) {
+  constructor(inner: GraphStore, meta: OperationMeta, hooks: TrackingHooks = {}) {
     this.#inner = inner;
     this.#meta = meta;
+    this.#hooks = hooks;
+  }
+
+  /**
+   * Declares that the next transaction increments `field` of the anchor whose id it resolves to,
+   * so its intent and its acknowledgement carry the increment (declared before the write, so a
+   * crash between commit and acknowledgement still leaves it checkable).
+   */
+  incrementing(counter: { field: string; by: number }): void {
+    this.#counter = counter;
   }
 
   session(options: GraphSessionOptions): GraphSession {
@@ -35,16 +63,30 @@ export class TrackedStore implements GraphStore {
   async transaction<T>(fn: (tx: GraphSession) => Promise<T>, options: GraphSessionOptions): Promise<T> {
     let last: TrackedSession | undefined;
     let runs = 0;
+    // The commit id of the run whose commit is in flight, and what that run increments.
+    let pending: string | undefined;
+    let increments: Increment[] = [];
+    const counter = this.#counter;
+    this.#counter = undefined;
     const started = performance.now();
-    const run = (tx: GraphSession) => {
+    const run = async (tx: GraphSession) => {
+      // Another run means the last one's commit failed: the repository replays after a conflict.
+      this.refuse(pending);
+      pending = undefined;
       runs++;
       last = new TrackedSession(tx, this);
-      return fn(last);
+      const result = await fn(last);
+      increments = counter && typeof result === 'string' ? [{ id: result, ...counter }] : [];
+      pending = last.intend(true, increments);
+      return result;
     };
     try {
       const result = await this.#inner.transaction(run, options);
-      last?.acknowledge(true);
+      last?.acknowledge(true, pending, increments);
       return result;
+    } catch (error) {
+      this.refuse(pending);
+      throw error;
     } finally {
       this.replays += Math.max(0, runs - 1);
       this.latenciesMs.push(performance.now() - started);
@@ -54,8 +96,20 @@ export class TrackedStore implements GraphStore {
   async close(): Promise<void> {}
 
   /** Records one acknowledged write. */
-  ack(written: Pick<Ack, 'anchors' | 'created' | 'deleted'>): void {
-    this.acks.push({ ...this.#meta, at: Date.now(), ...written });
+  ack(written: Pick<Ack, 'anchors' | 'created' | 'deleted' | 'increments' | 'commitId'>): void {
+    const ack = { ...this.#meta, at: Date.now(), ...written };
+    this.acks.push(ack);
+    this.#hooks.acknowledged?.(ack);
+  }
+
+  /** Records the intent of a write about to start; its commit id, when a hook keeps intents. */
+  intend(effects: Pick<IntentInput, 'created' | 'deleted' | 'increments'>): string | undefined {
+    return this.#hooks.intend?.({ operation: this.#meta.operation, user: this.#meta.user, ...effects });
+  }
+
+  /** The write of `commitId` failed. */
+  refuse(commitId: string | undefined): void {
+    if (commitId !== undefined) this.#hooks.refused?.(commitId);
   }
 }
 
@@ -101,13 +155,15 @@ class TrackedSession implements GraphSession {
   }
 
   async put(anchor: Anchor): Promise<void> {
-    await this.#timed(() => this.#inner.put(anchor));
-    this.acknowledge(false);
+    const commitId = this.intend(false, [], anchor);
+    await this.#timed(() => this.#inner.put(anchor), commitId);
+    this.acknowledge(false, commitId);
   }
 
   async commit(): Promise<void> {
-    await this.#timed(() => this.#inner.commit());
-    this.acknowledge(true);
+    const commitId = this.intend(true);
+    await this.#timed(() => this.#inner.commit(), commitId);
+    this.acknowledge(true, commitId);
   }
 
   abort(): void {
@@ -116,18 +172,34 @@ class TrackedSession implements GraphSession {
     this.#deleted = [];
   }
 
+  /**
+   * Before a write: records what it will create and delete — for a commit everything staged, for
+   * `put(anchor)` what the put writes (the anchor, its new edges and their new endpoints) — and
+   * returns its commit id; undefined when there is nothing to check or no hook keeps intents.
+   */
+  intend(all: boolean, increments: Increment[] = [], anchor?: Anchor): string | undefined {
+    const pending = this.#created.filter((a) => a.version === 0 && !this.#deleted.includes(a.id));
+    const isPending = (id: string) => pending.some((a) => a.id === id);
+    const ends = (e: Anchor) => (e.kind === 'edge' ? [e.source, e.target] : []);
+    let created = pending;
+    if (!all && anchor) {
+      // Session.put's documented closure: the anchor, its new edges, their new endpoints.
+      const edges = anchor.kind === 'edge' ? [anchor] : pending.filter((e) => ends(e).includes(anchor.id));
+      const ids = new Set([anchor.id, ...edges.flatMap((e) => [e.id, ...ends(e)])]);
+      created = pending.filter((a) => ids.has(a.id));
+    }
+    const deleted = all ? this.#deleted.filter((id) => !isPending(id)) : [];
+    if (created.length === 0 && deleted.length === 0 && increments.length === 0) return undefined;
+    return this.#store.intend({ created: created.map(describe), deleted, increments });
+  }
+
   /** After a successful write: what it wrote since the last one. A put leaves deletes staged. */
-  acknowledge(all: boolean): void {
+  acknowledge(all: boolean, commitId?: string, increments: Increment[] = []): void {
     const created: CreatedAnchor[] = [];
     const pending: Anchor[] = [];
     for (const a of this.#created) {
       if (a.version === 0) pending.push(a);
-      else
-        created.push(
-          a.kind === 'node'
-            ? { kind: 'node', id: a.id, type: a.type }
-            : { kind: 'edge', id: a.id, type: a.type, source: a.source, target: a.target },
-        );
+      else created.push(describe(a));
     }
     this.#created = all ? [] : pending;
     const deleted = all ? this.#deleted : [];
@@ -138,12 +210,17 @@ class TrackedSession implements GraphSession {
       anchors.push({ id: seen.anchor.id, base: seen.version, committed: seen.anchor.version });
       seen.version = seen.anchor.version;
     }
-    this.#store.ack({ anchors, created, deleted });
+    this.#store.ack({ anchors, created, deleted, ...(increments.length > 0 && { increments }), commitId });
   }
 
-  async #timed(write: () => Promise<void>): Promise<void> {
+  async #timed(write: () => Promise<void>, commitId: string | undefined): Promise<void> {
     const started = performance.now();
-    await write();
+    try {
+      await write();
+    } catch (error) {
+      this.#store.refuse(commitId);
+      throw error;
+    }
     this.#store.latenciesMs.push(performance.now() - started);
   }
 }

@@ -13,12 +13,19 @@ export function writtenRow(r: { version: number; vv: string }): WrittenRow {
  * rows written by the same statement only if every row matched. Returns the rows written: fewer
  * than the updates means a miss (and, outside a transaction, nothing was written).
  */
-export async function casUpdates(client: Client, ws: WriteSet, journal: readonly JournalEntry[]): Promise<Map<string, WrittenRow>> {
+export async function casUpdates(
+  client: Client,
+  ws: WriteSet,
+  journal: readonly JournalEntry[],
+): Promise<Map<string, WrittenRow>> {
   const written = new Map<string, WrittenRow>();
   if (ws.updates.length === 0) return written;
   const u = ws.updates;
   const params = [u.map((x) => x.id), u.map((x) => x.expect), u.map((x) => JSON.stringify(x.fields)), ws.writer];
-  const rows = await run<{ id: string; version: number; vv: string }>(client, SQL.casMany, [...params, ...journalColumns(journal)]);
+  const rows = await run<{ id: string; version: number; vv: string }>(client, SQL.casMany, [
+    ...params,
+    ...journalColumns(journal),
+  ]);
   for (const r of rows) written.set(r.id, writtenRow(r));
   return written;
 }

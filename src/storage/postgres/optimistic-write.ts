@@ -19,5 +19,11 @@ export async function applyOptimistic(client: Client, ws: WriteSet, canRebase: b
   const written = await casUpdates(client, ws, ws.journal);
   if (written.size === 1) return { ok: true, written, deleted: [], edgeConflicts: [] };
   if (canRebase) return undefined;
-  return { ok: false, stale: await staleRows(client, ws.updates.map((u) => u.id)) };
+  return {
+    ok: false,
+    stale: await staleRows(
+      client,
+      ws.updates.map((u) => u.id),
+    ),
+  };
 }

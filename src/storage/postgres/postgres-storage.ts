@@ -100,7 +100,12 @@ export class PostgresStorage implements StoragePort {
       this.#contended.note(row, true);
     }
     let conflicted = false;
-    const inPlace: RebaseInPlace | undefined = rebase && ((stale) => ((conflicted = true), rebase(stale)));
+    const inPlace: RebaseInPlace | undefined =
+      rebase &&
+      ((stale) => {
+        conflicted = true;
+        return rebase(stale);
+      });
     try {
       const result = await this.#inTransaction('commit', (client) => applyWriteSet(client, ws, inPlace));
       if (row !== undefined && result.ok) this.#contended.note(row, conflicted);

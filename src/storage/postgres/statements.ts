@@ -2,7 +2,8 @@ import type { PoolClient, QueryResultRow } from 'pg';
 
 /**
  * The backend's SQL, as node-postgres named statements: each is parsed and planned once per
- * connection. They run on the attempt's own client, inside its transaction (drizzle's prepared
+ * connection. Every batch statement also filters the table by `= ANY($1)`: PostgreSQL soon plans
+ * named statements generically, and a join with `unnest` alone then may scan the whole table. They run on the attempt's own client, inside its transaction (drizzle's prepared
  * statements bind to the pool they were built on, not to a transaction's client). Table and
  * column names are those of `schema.ts`. Batches travel as arrays (`unnest`), so an attempt
  * costs a fixed number of round trips whatever the size of its write set.
@@ -57,6 +58,7 @@ export const SQL = {
        CASE WHEN w.expect <> a.version THEN a.fields END AS fields,
        CASE WHEN w.expect <> a.version THEN a.vv::text END AS vv
      FROM anchors AS a JOIN unnest($1::text[], $2::int[]) AS w(id, expect) ON a.id = w.id
+     WHERE a.id = ANY($1::text[])
      ORDER BY a.id FOR UPDATE OF a`,
   ),
   lockAbsent: statement(
@@ -72,7 +74,8 @@ export const SQL = {
     `WITH cas AS (
        UPDATE anchors AS a SET fields = u.fields, version = a.version + 1, vv = ${bumpVv('$4')}
        FROM unnest($1::text[], $2::int[], $3::text[]) AS u(id, expect, fields)
-       WHERE a.id = u.id AND a.version = u.expect RETURNING a.id, a.version, a.vv::text AS vv
+       WHERE a.id = ANY($1::text[]) AND a.id = u.id AND a.version = u.expect
+       RETURNING a.id, a.version, a.vv::text AS vv
      ), journaled AS (
        INSERT INTO conflict_journal (at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers)
        SELECT j.at, j.commit_id, j.writer, j.anchor_id, j.anchor_type, j.kind, j.resolution, j.fields, j.writers
@@ -102,14 +105,17 @@ export const SQL = {
      SELECT r.node_id, r.edge_id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r(node_id, edge_id, n)
      ORDER BY r.n ON CONFLICT DO NOTHING`,
   ),
+  /** The edges at some nodes; the array form keeps this an index lookup in a generic plan. */
   edgesOfNodes: statement(
     'edges_of_nodes',
-    `SELECT a.id, a.source, a.target FROM edge_refs AS r JOIN anchors AS a ON a.id = r.edge_id
-     WHERE r.node_id = ANY($1::text[]) AND a.kind = 'edge' ORDER BY r.seq`,
+    `SELECT a.id, a.source, a.target FROM anchors AS a
+     WHERE a.id = ANY(ARRAY(SELECT r.edge_id FROM edge_refs AS r WHERE r.node_id = ANY($1::text[])))
+       AND a.kind = 'edge'
+     ORDER BY a.id`,
   ),
   dropRefs: statement(
     'drop_refs',
-    'DELETE FROM edge_refs WHERE (node_id, edge_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+    'DELETE FROM edge_refs WHERE node_id = ANY($1::text[]) AND (node_id, edge_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
   ),
   dropRefsOfNodes: statement('drop_refs_of_nodes', 'DELETE FROM edge_refs WHERE node_id = ANY($1::text[])'),
   deleteRows: statement('delete_rows', 'DELETE FROM anchors WHERE id = ANY($1::text[])'),
@@ -143,11 +149,7 @@ export const SQL = {
 export type Client = Pick<PoolClient, 'query'>;
 
 /** Runs a named statement on one client (or on the pool: any one of its connections). */
-export async function run<R extends QueryResultRow>(
-  client: Client,
-  stmt: Statement,
-  values: readonly unknown[],
-): Promise<R[]> {
+export async function run<R extends QueryResultRow>(client: Client, stmt: Statement, values: readonly unknown[]): Promise<R[]> {
   const result = await client.query<R>({ name: stmt.name, text: stmt.text, values: [...values] });
   return result.rows;
 }

@@ -21,6 +21,7 @@ import { pruneRows } from './prune-rows.ts';
 import { anchors, conflictJournal, edgeRefs } from './schema.ts';
 import { toStorageError } from './sqlite-errors.ts';
 import { SqliteStats } from './sqlite-stats.ts';
+import { markTransactionEnd, pauseBeforeCommit, pauseBeforeCommitMs } from './test-pause.ts';
 
 type Stale = Map<string, AnchorRow | null>;
 
@@ -132,7 +133,7 @@ export class SqliteStorage implements StoragePort {
   readonly #db: BetterSQLite3Database;
   readonly #q: ReturnType<typeof prepareStatements>;
   readonly #stats: SqliteStats;
-  readonly #apply: Database.Transaction<(ws: WriteSet, rebase?: RebaseInPlace) => WriteResult>;
+  readonly #apply: Pick<Database.Transaction<(ws: WriteSet, rebase?: RebaseInPlace) => WriteResult>, 'immediate'>;
   /** One pass of a write set; nested in `#apply`, so a stale pass rolls back to a savepoint. */
   readonly #pass: Database.Transaction<(ws: WriteSet) => WriteResult>;
   #closed = false;
@@ -144,7 +145,7 @@ export class SqliteStorage implements StoragePort {
     this.#q = prepareStatements(db);
     this.#stats = new SqliteStats(sqlite, db);
     this.#pass = sqlite.transaction((ws: WriteSet) => this.#applyInTransaction(ws));
-    this.#apply = sqlite.transaction((ws: WriteSet, rebase?: RebaseInPlace) => {
+    const apply = (ws: WriteSet, rebase?: RebaseInPlace) => {
       try {
         return this.#pass(ws);
       } catch (error) {
@@ -153,7 +154,11 @@ export class SqliteStorage implements StoragePort {
         if (!next) throw error;
         return this.#pass(next);
       }
-    });
+    };
+    // Test-only pause between the writes and COMMIT (crash harness); without it, the plain transaction.
+    const pauseMs = pauseBeforeCommitMs();
+    this.#apply =
+      pauseMs > 0 ? markTransactionEnd(sqlite.transaction(pauseBeforeCommit(apply, pauseMs))) : sqlite.transaction(apply);
   }
 
   /** The underlying connection, for tools (check, metrics journal) that share the file. */
