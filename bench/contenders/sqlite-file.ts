@@ -1,12 +1,16 @@
 import Database from 'better-sqlite3';
 import type { ConnectOptions } from './contender.ts';
 
-/** Opens a database file the way every hand-written contender does: WAL, the run's durability, a busy timeout. */
-export function openSqliteFile(path: string, options: ConnectOptions): Database.Database {
-  const db = new Database(path);
+/** What every hand-written and ORM contender sets on its connection: WAL, the run's durability, a busy timeout. */
+export function applyPragmas(db: Database.Database, options: ConnectOptions): void {
   db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+}
+
+export function openSqliteFile(path: string, options: ConnectOptions): Database.Database {
+  const db = new Database(path);
+  applyPragmas(db, options);
   return db;
 }
 

@@ -33,7 +33,12 @@ export type TortureWorkerConfig = z.output<typeof tortureWorkerConfigSchema>;
 /** Bounds of one simulated model call (ms): shorter than the race's, so a chat's commits come often. */
 export const TORTURE_MODEL_MS: [number, number] = [5, 80];
 
+/** What a torture worker tells the fleet: loaded (a spare, waiting for `go`), working, failing, done. */
 export type TortureWorkerMessage =
+  | { readonly type: 'loaded' }
   | { readonly type: 'ready' }
   | { readonly type: 'error'; readonly message: string }
   | { readonly type: 'done'; readonly operations: number };
+
+/** What the fleet tells a worker: become an incarnation (a spare gets its config only now), or stop. */
+export type TortureFleetMessage = { readonly type: 'go'; readonly config: TortureWorkerConfig } | { readonly type: 'stop' };

@@ -1,29 +1,34 @@
 /**
- * One torture worker process (forked, and re-forked after every kill, by the worker fleet): runs
- * the race workload on the shared database until told to stop, with every intent and every
+ * One torture worker process (forked by the worker fleet, ahead of need: loading takes seconds):
+ * runs the race workload on the shared database until told to stop, with every intent and every
  * acknowledgement fsynced as it happens, so a SIGKILL at any moment leaves a checkable trail.
- * IPC: `ready` → (`error`…) → on `stop`, finishes what is in flight → `done`.
+ * IPC: `loaded` → waits for `go` (its config) → `ready` → (`error`…) → on `stop`, finishes what
+ * is in flight → `done`.
  */
 import { openRepository } from '../../index.ts';
 import { HistoryRecorder } from '../history/history-recorder.ts';
 import { runOperationLoop } from '../race/operation-loop.ts';
 import { userRoots } from '../race/race-options.ts';
 import { IntentLog } from './intent-log.ts';
-import { type TortureWorkerMessage, tortureWorkerConfigSchema } from './torture-options.ts';
+import { type TortureFleetMessage, type TortureWorkerMessage, tortureWorkerConfigSchema } from './torture-options.ts';
 
 function send(message: TortureWorkerMessage): Promise<void> {
   return new Promise((resolve) => process.send?.(message, () => resolve()) ?? resolve());
 }
 
-// The config comes as argv[2] (JSON); the stop listener is attached before `ready` is sent.
-const config = tortureWorkerConfigSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+// The listener is attached before `loaded` is sent, so neither `go` nor `stop` can be missed.
+let stopping = false;
+const go = new Promise<unknown>((resolve) =>
+  process.on('message', (m: TortureFleetMessage) => {
+    if (m.type === 'go') resolve(m.config);
+    else stopping = true;
+  }),
+);
+await send({ type: 'loaded' });
+const config = tortureWorkerConfigSchema.parse(await go);
 const store = await openRepository({ url: config.db });
 const recorder = new HistoryRecorder(config.historyPath, { process: config.process, fsync: true });
 const intents = new IntentLog(config.intentPath, config.process);
-let stopping = false;
-process.on('message', (m) => {
-  if (m === 'stop') stopping = true;
-});
 await send({ type: 'ready' });
 
 const stats = await runOperationLoop({

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PAUSE_BEFORE_COMMIT_ENV, PAUSE_MARKERS } from '../../storage/sqlite/test-pause.ts';
-import type { TortureWorkerConfig, TortureWorkerMessage } from './torture-options.ts';
+import type { TortureFleetMessage, TortureWorkerConfig, TortureWorkerMessage } from './torture-options.ts';
 
 const WORKER = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? './torture-worker.ts' : './torture-worker.js', import.meta.url),
@@ -10,6 +10,7 @@ const WORKER = fileURLToPath(
 
 /** One process run of one worker slot: the first, or a restart after a kill. */
 export interface Incarnation {
+  readonly slot: number;
   readonly name: string;
   readonly config: TortureWorkerConfig;
   readonly child: ChildProcess;
@@ -22,8 +23,17 @@ export interface Incarnation {
   closed: boolean;
 }
 
+/** A forked worker process: loading, a loaded spare, or running an incarnation. */
+interface WorkerProcess {
+  readonly child: ChildProcess;
+  loaded: boolean;
+  inc?: Incarnation;
+}
+
 export interface FleetOptions {
   readonly procs: number;
+  /** Processes kept loaded ahead of need, so a killed worker is replaced at once. */
+  readonly spares: number;
   /** The pause between a commit's writes and COMMIT, in every worker (test-only backend hook). */
   readonly pauseMs: number;
   /** The config of incarnation `n` (0, 1, …) of slot `slot`. */
@@ -31,18 +41,20 @@ export interface FleetOptions {
 }
 
 /**
- * Worker processes on one database: started together, each restarted as soon as it dies, until
- * `stop()`. Reads each worker's stderr for the backend's pause markers, so it knows which kills
- * landed inside a commit. Errors workers report, and unexpected exits, are collected in `errors`.
+ * Worker processes on one database: `procs` slots, each given a new process as soon as its last
+ * one dies, until `stop()`. Loading a process takes seconds, so spares are kept loaded ahead.
+ * Reads each worker's stderr for the backend's pause markers, so it knows which kills landed
+ * inside a commit. Errors workers report, and unexpected exits, are collected in `errors`.
  */
 export class WorkerFleet {
   readonly incarnations: Incarnation[] = [];
   readonly errors: string[] = [];
   kills = 0;
   readonly #options: FleetOptions;
-  readonly #live = new Map<number, Incarnation>();
-  readonly #closed = new Map<Incarnation, Promise<void>>();
-  /** Incarnations started per slot. */
+  readonly #processes = new Set<WorkerProcess>();
+  readonly #closed: Array<Promise<void>> = [];
+  /** Slots waiting for a loaded process, in order. */
+  readonly #waiting: number[] = [];
   readonly #spawned = new Map<number, number>();
   #waiters: Array<() => void> = [];
   #stopping = false;
@@ -53,7 +65,8 @@ export class WorkerFleet {
   }
 
   start(): void {
-    for (let slot = 0; slot < this.#options.procs; slot++) this.#spawn(slot);
+    for (let slot = 0; slot < this.#options.procs; slot++) this.#waiting.push(slot);
+    this.#topUp();
   }
 
   /** Kills (SIGKILL) that landed inside a commit, as each dead worker's markers tell. */
@@ -64,8 +77,10 @@ export class WorkerFleet {
   /** A working worker, chosen by `pick(count)`; waits until one is. */
   async readyVictim(pick: (count: number) => number): Promise<Incarnation> {
     for (;;) {
-      this.#throwIfFailing();
-      const ready = [...this.#live.values()].filter((i) => i.ready && !i.killed);
+      if (this.#unexpected > this.#options.procs * 2) {
+        throw new Error(`workers keep dying on their own: ${this.errors.slice(0, 3).join('; ')}`);
+      }
+      const ready = this.incarnations.filter((i) => i.ready && !i.killed && !i.closed);
       if (ready.length > 0) return ready[pick(ready.length)] as Incarnation;
       await this.#changed();
     }
@@ -73,17 +88,16 @@ export class WorkerFleet {
 
   /** Resolves when `victim` pauses inside a commit, or after `timeoutMs`, or when it is gone. */
   async nextPause(victim: Incarnation, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    try {
-      while (!victim.inCommit && !victim.closed && Date.now() < deadline) await Promise.race([this.#changed(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.#notify();
+    }, timeoutMs);
+    while (!victim.inCommit && !victim.closed && !timedOut) await this.#changed();
+    clearTimeout(timer);
   }
 
-  /** SIGKILLs a worker (it is restarted once gone); false when it had already died. */
+  /** SIGKILLs a worker (its slot gets a new one); false when it had already died. */
   kill(victim: Incarnation): boolean {
     if (victim.closed || victim.killed || victim.child.exitCode !== null) return false;
     victim.killed = true;
@@ -95,66 +109,100 @@ export class WorkerFleet {
   /** Tells every worker to finish what it has in flight and exit; resolves when all are gone. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    for (const i of this.#live.values()) if (i.ready) i.child.send('stop');
-    await Promise.all(this.#closed.values());
+    for (const p of this.#processes) {
+      if (p.inc?.ready) this.#send(p, { type: 'stop' });
+      else if (!p.inc) p.child.kill('SIGKILL'); // a spare: it holds nothing yet
+    }
+    await Promise.all(this.#closed);
   }
 
   /** Kills whatever still runs (after a failure). */
   abort(): void {
     this.#stopping = true;
-    for (const i of this.#live.values()) if (!i.closed) i.child.kill('SIGKILL');
+    for (const p of this.#processes) p.child.kill('SIGKILL');
   }
 
-  #spawn(slot: number): void {
-    const n = this.#spawned.get(slot) ?? 0;
-    this.#spawned.set(slot, n + 1);
-    const config = this.#options.configFor(slot, n);
-    const child = fork(WORKER, [JSON.stringify(config)], {
+  /** Forks processes until the waiting slots and the spares are covered. */
+  #topUp(): void {
+    const loading = [...this.#processes].filter((p) => !p.inc).length;
+    for (let n = loading; n < this.#waiting.length + this.#options.spares; n++) this.#fork();
+  }
+
+  #fork(): void {
+    const child = fork(WORKER, [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, [PAUSE_BEFORE_COMMIT_ENV]: String(this.#options.pauseMs) },
     });
-    const inc: Incarnation = { name: config.process, config, child, ready: false, inCommit: false, killed: false, closed: false };
-    this.incarnations.push(inc);
-    this.#live.set(slot, inc);
+    const proc: WorkerProcess = { child, loaded: false };
+    this.#processes.add(proc);
     child.on('message', (m: TortureWorkerMessage) => {
-      if (m.type === 'ready') {
-        inc.ready = true;
-        // A stop that came while it was starting: it listens only from now on.
-        if (this.#stopping) child.send('stop');
-      } else if (m.type === 'error') this.errors.push(`${inc.name}: ${m.message}`);
+      if (m.type === 'loaded') {
+        proc.loaded = true;
+        const slot = this.#waiting.shift();
+        if (slot !== undefined && !this.#stopping) this.#assign(proc, slot);
+      } else if (m.type === 'ready' && proc.inc) {
+        proc.inc.ready = true;
+        // A stop that came while it was opening: send it now that the workload runs.
+        if (this.#stopping) this.#send(proc, { type: 'stop' });
+      } else if (m.type === 'error') this.errors.push(`${proc.inc?.name ?? 'spare'}: ${m.message}`);
       this.#notify();
     });
-    if (child.stderr) {
-      createInterface({ input: child.stderr }).on('line', (line) => {
-        if (line === PAUSE_MARKERS.paused) inc.inCommit = true;
-        else if (line === PAUSE_MARKERS.left) inc.inCommit = false;
-        else process.stderr.write(`[${inc.name}] ${line}\n`);
-        this.#notify();
-      });
-    }
-    this.#closed.set(
-      inc,
-      new Promise((resolve) =>
-        child.once('close', (code, signal) => {
-          inc.closed = true;
-          if (this.#live.get(slot) === inc) this.#live.delete(slot);
-          if (!inc.killed && code !== 0) {
-            this.#unexpected++;
-            this.errors.push(`${inc.name} exited unexpectedly (${code ?? signal})`);
-          }
-          if (!this.#stopping && this.#unexpected <= this.#options.procs * 2) this.#spawn(slot);
-          this.#notify();
-          resolve();
-        }),
-      ),
-    );
+    createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
+      const inc = proc.inc;
+      if (inc && line === PAUSE_MARKERS.paused) inc.inCommit = true;
+      else if (inc && line === PAUSE_MARKERS.left) inc.inCommit = false;
+      else process.stderr.write(`[${inc?.name ?? 'spare'}] ${line}\n`);
+      this.#notify();
+    });
+    this.#closed.push(new Promise((resolve) => child.once('close', (code, signal) => resolve(this.#gone(proc, code, signal)))));
   }
 
-  #throwIfFailing(): void {
-    if (this.#unexpected > this.#options.procs * 2) {
-      throw new Error(`workers keep dying on their own: ${this.errors.slice(0, 3).join('; ')}`);
+  #assign(proc: WorkerProcess, slot: number): void {
+    const n = this.#spawned.get(slot) ?? 0;
+    this.#spawned.set(slot, n + 1);
+    const config = this.#options.configFor(slot, n);
+    const inc: Incarnation = {
+      slot,
+      name: config.process,
+      config,
+      child: proc.child,
+      ready: false,
+      inCommit: false,
+      killed: false,
+      closed: false,
+    };
+    proc.inc = inc;
+    this.incarnations.push(inc);
+    this.#send(proc, { type: 'go', config });
+    this.#topUp();
+  }
+
+  #gone(proc: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    this.#processes.delete(proc);
+    const inc = proc.inc;
+    if (inc) inc.closed = true;
+    const expected = inc?.killed || (this.#stopping && (code === 0 || !inc));
+    if (!expected) {
+      this.#unexpected++;
+      this.errors.push(`${inc?.name ?? 'a spare'} exited unexpectedly (${code ?? signal})`);
     }
+    if (!this.#stopping && this.#unexpected <= this.#options.procs * 2) {
+      if (!inc) this.#topUp();
+      else {
+        const spare = [...this.#processes].find((p) => p.loaded && !p.inc);
+        if (spare) this.#assign(spare, inc.slot);
+        else {
+          this.#waiting.push(inc.slot);
+          this.#topUp();
+        }
+      }
+    }
+    this.#notify();
+  }
+
+  #send(proc: WorkerProcess, message: TortureFleetMessage): void {
+    if (proc.child.connected) proc.child.send(message);
   }
 
   #changed(): Promise<void> {
