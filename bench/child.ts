@@ -7,7 +7,7 @@ import { seededRandom } from './random.ts';
 import { itemId } from './seed-data.ts';
 import { Acks } from './workloads/acks.ts';
 import { caseById } from './workloads/cases.ts';
-import type { HeapCase, TimedCase } from './workloads/workload.ts';
+import type { HeapCase, Op, TimedCase } from './workloads/workload.ts';
 
 /** A process stops early when this many operations have failed: something is broken, not slow. */
 const MAX_FAILURES = 100;
@@ -35,12 +35,14 @@ async function startSignal(): Promise<void> {
 async function runTimed(c: TimedCase, conn: ContenderConnection, job: Job): Promise<ProcessResult> {
   const acks = new Acks();
   const think = c.thinks && job.thinkMs > 0 ? () => sleep(job.thinkMs) : () => Promise.resolve();
-  const op = await c.prepare(conn, { proc: job.proc, procs: job.procs, random: seededRandom(job.seed), think, acks });
+  const ctx = { proc: job.proc, procs: job.procs, random: seededRandom(job.seed), think, acks };
+  const op = await c.prepare(conn, ctx);
+  const warmup = c.prepareWarmup ? await c.prepareWarmup(conn, ctx) : op;
   let failed = 0;
   const errors: string[] = [];
-  const attempt = async (): Promise<boolean> => {
+  const attempt = async (run: Op): Promise<boolean> => {
     try {
-      await op();
+      await run();
       return true;
     } catch (error) {
       failed++;
@@ -48,7 +50,8 @@ async function runTimed(c: TimedCase, conn: ContenderConnection, job: Job): Prom
       return false;
     }
   };
-  for (let i = 0; i < c.budget.warmup; i++) await attempt();
+  const warmStart = performance.now();
+  for (let i = 0; i < c.budget.warmup || performance.now() - warmStart < c.budget.warmupMs; i++) await attempt(warmup);
   await startSignal();
   const perOp = c.perOp ?? 1;
   const latenciesMs: number[] = [];
@@ -56,7 +59,7 @@ async function runTimed(c: TimedCase, conn: ContenderConnection, job: Job): Prom
   let now = start;
   while (latenciesMs.length < c.budget.ops && now - start < c.budget.ms && failed < MAX_FAILURES) {
     const t = now;
-    const ok = await attempt();
+    const ok = await attempt(op);
     now = performance.now();
     if (ok) latenciesMs.push((now - t) / perOp);
   }

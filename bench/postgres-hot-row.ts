@@ -203,7 +203,11 @@ function inWorker(job: ClientJob): Promise<(window: Window) => Promise<ClientRes
     w.once('error', reject);
     w.once('message', () =>
       ready((window) => {
-        const result = new Promise<ClientResult>((resolve) => w.once('message', resolve));
+        const result = new Promise<ClientResult>((resolve, fail) => {
+          w.once('message', resolve);
+          w.once('error', fail);
+          w.once('exit', (code) => fail(new Error(`a ${job.contender} client exited (${code}) without a result`)));
+        });
         w.postMessage(window);
         return result;
       }),

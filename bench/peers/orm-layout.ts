@@ -12,7 +12,7 @@ export const ROOT_NATIVE_BINDING = rootRequire.resolve('better-sqlite3/build/Rel
 
 /** The tables an ORM user would map: nodes with a version column, and edges as rows of their own. */
 const SCHEMA = `
-  CREATE TABLE peer_nodes (id TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL, fields TEXT NOT NULL, version INTEGER NOT NULL);
+  CREATE TABLE peer_nodes (id TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL, fields TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);
   CREATE TABLE peer_edges (id TEXT PRIMARY KEY NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL);
   CREATE INDEX peer_edges_source ON peer_edges (source);`;
 

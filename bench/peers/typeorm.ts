@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntitySchema, type EntityManager, In, OptimisticLockVersionMismatchError } from 'typeorm';
+import { DataSource, type EntityManager, EntitySchema, In, OptimisticLockVersionMismatchError } from 'typeorm';
 import type { ConnectOptions, Contender, ContenderConnection, Think } from '../contenders/contender.ts';
-import { applyPragmas } from '../contenders/sqlite-file.ts';
 import { isBusy } from '../contenders/sql-connection.ts';
+import { applyPragmas } from '../contenders/sqlite-file.ts';
 import { ormLayout, type PeerEdge, type PeerNode, RootDatabase } from './orm-layout.ts';
 
 const MAX_ATTEMPTS = 1000;
@@ -43,7 +43,9 @@ class TypeormConnection implements ContenderConnection {
       try {
         return await work(attempt);
       } catch (error) {
-        const again = error instanceof OptimisticLockVersionMismatchError || isBusy((error as { driverError?: unknown }).driverError ?? error);
+        const again =
+          error instanceof OptimisticLockVersionMismatchError ||
+          isBusy((error as { driverError?: unknown }).driverError ?? error);
         if (!again || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
@@ -69,8 +71,8 @@ class TypeormConnection implements ContenderConnection {
       const child: PeerNode = { id: randomUUID(), type: 'Child', fields: { name: 'child' }, version: 1 };
       const edge: PeerEdge = { id: randomUUID(), source: parent, target: child.id };
       await this.#ds.transaction(async (m: EntityManager) => {
-        await m.insert(Nodes, child);
-        await m.insert(Edges, edge);
+        await m.save(Nodes, child);
+        await m.save(Edges, edge);
       });
       return edge.id;
     });

@@ -1,5 +1,5 @@
 import type { SeedSpec } from '../contenders/contender.ts';
-import { hubId } from '../seed-data.ts';
+import { HOT_ROOT, hubId } from '../seed-data.ts';
 import { budget, type Scale, shapes } from './scale.ts';
 import type { WorkloadCase } from './workload.ts';
 
@@ -24,6 +24,10 @@ export function degreeCases(scale: Scale): WorkloadCase[] {
     async prepare(conn, ctx) {
       const hub = hubId(degree);
       return async () => ctx.acks.edge(hub, await conn.addChild(hub, ctx.think));
+    },
+    // Warming up on the hub would raise its degree: warm the same path on another node.
+    async prepareWarmup(conn, ctx) {
+      return async () => ctx.acks.edge(HOT_ROOT, await conn.addChild(HOT_ROOT, ctx.think));
     },
   }));
 }

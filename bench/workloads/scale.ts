@@ -27,8 +27,8 @@ export function shapes(scale: Scale): Shapes {
         memoryItems: 100_000,
       }
     : {
-        hotProcs: [4],
-        spreadProcs: 4,
+        hotProcs: [2],
+        spreadProcs: 2,
         hubDegrees: [10, 1000, 10_000],
         degrees: [10, 10_000],
         graphItems: 2_000,
@@ -37,13 +37,21 @@ export function shapes(scale: Scale): Shapes {
 }
 
 export interface Budget {
+  /** Timed operations at most. */
   readonly ops: number;
+  /** Timed milliseconds at most. */
   readonly ms: number;
+  /** Untimed operations first, at least … */
   readonly warmup: number;
+  /** … and for at least this long, so the JIT has compiled the hot path of every contender alike. */
+  readonly warmupMs: number;
 }
 
-export function budget(scale: Scale, full: Budget, quick: Budget): Budget {
-  return scale === 'full' ? full : quick;
+/** Full runs warm up for this long before timing; a fresh process runs cold code for a while. */
+const FULL_WARMUP_MS = 1500;
+
+export function budget(scale: Scale, full: Omit<Budget, 'warmupMs'>, quick: Omit<Budget, 'warmupMs'>): Budget {
+  return scale === 'full' ? { ...full, warmupMs: FULL_WARMUP_MS } : { ...quick, warmupMs: 0 };
 }
 
 /** `count` distinct integers below `below`, drawn from `random`. */

@@ -42,6 +42,8 @@ export interface TimedCase extends CaseBase {
   readonly budget: Budget;
   /** Builds this process's operation (loads what it needs first; not timed). */
   prepare(conn: ContenderConnection, ctx: ProcessContext): Promise<Op>;
+  /** The warm-up operation, where warming up with `prepare`'s would change what is measured. */
+  prepareWarmup?(conn: ContenderConnection, ctx: ProcessContext): Promise<Op>;
 }
 
 /** A case that measures the heap a unit of work holding every seeded item takes (lower is better). */

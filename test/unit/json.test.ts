@@ -9,6 +9,7 @@ describe('JSON values', () => {
     ['NaN', { x: [1, Number.NaN] }, 'x[1]', 'finite'],
     ['Infinity', { x: Number.POSITIVE_INFINITY }, 'x', 'finite'],
     ['undefined in an array', { a: [1, undefined] }, 'a[1]', 'undefined'],
+    // biome-ignore lint/suspicious/noSparseArray: a sparse array is the input under test
     ['a sparse array', { a: [1, , 3] }, 'a[1]', 'sparse'],
     ['a Date', { d: new Date(0) }, 'd', 'Date'],
     ['a Map', { m: new Map() }, 'm', 'Map'],

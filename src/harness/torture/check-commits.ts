@@ -1,6 +1,6 @@
 import type { CommitIntent, CommitLogLine } from '../history/commit-intent.ts';
-import type { HistoryEntry, Increment } from '../history/history-entry.ts';
 import type { GraphSnapshot } from '../history/graph-snapshot.ts';
+import type { HistoryEntry, Increment } from '../history/history-entry.ts';
 
 /**
  * What the database shows of one commit: `present` (all of it), `absent` (none of it),
@@ -46,7 +46,11 @@ function deletersOf(intents: readonly CommitIntent[]): Map<string, Set<string>> 
  * (unless an endpoint of that edge was deleted: the edge went with it), or an anchor it deleted
  * is there (a deleted anchor never comes back).
  */
-export function commitFate(intent: CommitIntent, db: GraphSnapshot, deleters: ReadonlyMap<string, ReadonlySet<string>>): CommitFate {
+export function commitFate(
+  intent: CommitIntent,
+  db: GraphSnapshot,
+  deleters: ReadonlyMap<string, ReadonlySet<string>>,
+): CommitFate {
   const byOther = (id: string) => [...(deleters.get(id) ?? [])].some((c) => c !== intent.commitId);
   let applied = false;
   let missing = false;

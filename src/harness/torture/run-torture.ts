@@ -27,7 +27,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureResult
   const userPrefix = `torture-${randomUUID().slice(0, 8)}-u`;
   const fleet = new WorkerFleet({
     procs: options.procs,
-    spares: Math.min(options.procs, 4),
+    spares: Math.min(options.procs, 2),
     pauseMs: options.pauseMs,
     configFor: (slot, n) => ({
       db: options.db,

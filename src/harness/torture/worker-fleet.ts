@@ -16,6 +16,8 @@ export interface Incarnation {
   readonly child: ChildProcess;
   /** Working (it opened the database and started the workload). */
   ready: boolean;
+  /** When it started working (ms since the epoch). */
+  readyAt: number;
   /** Between a `paused` marker and the next `left`: inside a commit, its writes done, COMMIT not yet. */
   inCommit: boolean;
   killed: boolean;
@@ -74,27 +76,30 @@ export class WorkerFleet {
     return this.incarnations.filter((i) => i.killed && i.closed && i.inCommit).length;
   }
 
-  /** A working worker, chosen by `pick(count)`; waits until one is. */
-  async readyVictim(pick: (count: number) => number): Promise<Incarnation> {
+  /** Workers died unkilled so often that the campaign must end (their errors say why). */
+  get failing(): boolean {
+    return this.#unexpected > this.#options.procs * 2;
+  }
+
+  /**
+   * A worker that has been working for at least `minAgeMs`, chosen by `pick(count)`; waits until
+   * one has. Undefined when the fleet is failing.
+   */
+  async readyVictim(pick: (count: number) => number, minAgeMs: number): Promise<Incarnation | undefined> {
     for (;;) {
-      if (this.#unexpected > this.#options.procs * 2) {
-        throw new Error(`workers keep dying on their own: ${this.errors.slice(0, 3).join('; ')}`);
-      }
-      const ready = this.incarnations.filter((i) => i.ready && !i.killed && !i.closed);
-      if (ready.length > 0) return ready[pick(ready.length)] as Incarnation;
-      await this.#changed();
+      if (this.failing) return undefined;
+      const working = this.incarnations.filter((i) => i.ready && !i.killed && !i.closed);
+      const old = working.filter((i) => Date.now() - i.readyAt >= minAgeMs);
+      if (old.length > 0) return old[pick(old.length)] as Incarnation;
+      const soonest = Math.min(...working.map((i) => i.readyAt + minAgeMs - Date.now()));
+      await this.#changed(Number.isFinite(soonest) ? soonest : undefined);
     }
   }
 
   /** Resolves when `victim` pauses inside a commit, or after `timeoutMs`, or when it is gone. */
   async nextPause(victim: Incarnation, timeoutMs: number): Promise<void> {
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      this.#notify();
-    }, timeoutMs);
-    while (!victim.inCommit && !victim.closed && !timedOut) await this.#changed();
-    clearTimeout(timer);
+    const deadline = Date.now() + timeoutMs;
+    while (!victim.inCommit && !victim.closed && Date.now() < deadline) await this.#changed(deadline - Date.now());
   }
 
   /** SIGKILLs a worker (its slot gets a new one); false when it had already died. */
@@ -143,6 +148,7 @@ export class WorkerFleet {
         if (slot !== undefined && !this.#stopping) this.#assign(proc, slot);
       } else if (m.type === 'ready' && proc.inc) {
         proc.inc.ready = true;
+        proc.inc.readyAt = Date.now();
         // A stop that came while it was opening: send it now that the workload runs.
         if (this.#stopping) this.#send(proc, { type: 'stop' });
       } else if (m.type === 'error') this.errors.push(`${proc.inc?.name ?? 'spare'}: ${m.message}`);
@@ -168,6 +174,7 @@ export class WorkerFleet {
       config,
       child: proc.child,
       ready: false,
+      readyAt: 0,
       inCommit: false,
       killed: false,
       closed: false,
@@ -187,7 +194,7 @@ export class WorkerFleet {
       this.#unexpected++;
       this.errors.push(`${inc?.name ?? 'a spare'} exited unexpectedly (${code ?? signal})`);
     }
-    if (!this.#stopping && this.#unexpected <= this.#options.procs * 2) {
+    if (!this.#stopping && !this.failing) {
       if (!inc) this.#topUp();
       else {
         const spare = [...this.#processes].find((p) => p.loaded && !p.inc);
@@ -205,8 +212,15 @@ export class WorkerFleet {
     if (proc.child.connected) proc.child.send(message);
   }
 
-  #changed(): Promise<void> {
-    return new Promise((resolve) => this.#waiters.push(resolve));
+  /** Resolves on the next change of any worker's state, or after `timeoutMs`. */
+  #changed(timeoutMs?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(resolve, Math.max(0, timeoutMs));
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   #notify(): void {

@@ -37,9 +37,10 @@ export interface PostgresStorageOptions {
  * connection: it locks the rows it depends on in id order, checks every version under those
  * locks, and writes with compare-and-swap (`UPDATE … WHERE id = $1 AND version = $2`); a miss
  * rolls back and returns the stale rows, or, given a `rebase`, rebases onto them under the same
- * locks and goes on. A write set of one update is first tried as a single autocommit CAS
- * statement (the row lock lasts one statement, not three round trips). Serialization
- * failures, deadlocks, lock timeouts and lost connections throw a retryable StorageError.
+ * locks and goes on. A one-row write set is first tried as a single autocommit CAS statement
+ * (the row is locked for one statement, not for round trips); after a miss its row counts as
+ * contended, and writes to it lock first until one meets no conflict. Serialization failures,
+ * deadlocks, lock timeouts and lost connections throw a retryable StorageError.
  */
 export class PostgresStorage implements StoragePort {
   readonly backend = 'postgres';
