@@ -90,11 +90,13 @@ async function main(): Promise<number> {
   const rows = summarize(cases, contenders, records, jsonBytes);
   const targets = evaluateTargets(rows, cases);
   console.log(`\n${renderTable(rows)}\n`);
+  const json = Number.isFinite(jsonBytes)
+    ? `; memory: heap bytes per anchor ÷ the anchor's JSON (${jsonBytes.toFixed(0)} B)`
+    : '';
+  console.log(`ratio: speed relative to the backend's limit (op/s ÷ its op/s, or its latency ÷ this one)${json}.`);
+  console.log('p99: of every operation of every process, median over repetitions (multi-process cases).');
   console.log(
-    `ratio: speed relative to raw (op/s ÷ raw's, or raw's latency ÷ this one's); memory: heap bytes per anchor ÷ the anchor's JSON (${jsonBytes.toFixed(0)} B).`,
-  );
-  console.log(
-    `lost: acknowledged writes missing from the final state, summed over repetitions; failed: operations that threw (never acknowledged).\n`,
+    'lost: acknowledged writes missing from the final state, summed over repetitions; failed: operations that threw (never acknowledged).\n',
   );
   console.log(`targets:\n${renderTargets(targets)}`);
 

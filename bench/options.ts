@@ -20,7 +20,7 @@ export const USAGE = `npm run bench -- [options]
   --json <file>      also write every run and the summary as JSON
   --only <names>     comma-separated case ids (hot-8), workloads (hot, degree) or contenders (anchorage); raw always runs
   --db <url>         also run workloads 1–3 on PostgreSQL (postgres://…), where that backend exists
-  --reps <n>         repetitions per case (default 5, quick 1)
+  --reps <n>         repetitions per case (default 3, quick 1)
   --think-ms <ms>    think time of multi-step requests, between read and write (default 1)
   --durability <d>   full (default) or normal, the same for every contender
   --cpu-prof <dir>   write a CPU profile of every child process to <dir>`;
@@ -60,7 +60,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       .map((s) => s.trim())
       .filter(Boolean),
     db: values.db,
-    reps: Math.max(1, Math.round(positive('--reps', values.reps, scale === 'full' ? 5 : 1))),
+    reps: Math.max(1, Math.round(positive('--reps', values.reps, scale === 'full' ? 3 : 1))),
     thinkMs: positive('--think-ms', values['think-ms'], 1),
     durability: values.durability,
     busyTimeoutMs: 5000,
