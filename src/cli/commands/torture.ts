@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
 import { runTorture } from '../../harness/torture/run-torture.ts';
 import { tortureOptionsSchema } from '../../harness/torture/torture-options.ts';
-import { formatTortureTable } from '../../harness/torture/torture-result.ts';
+import { formatTortureTable } from '../../harness/torture/torture-table.ts';
 import { parseInput } from '../../repository/validation.ts';
 
 export function registerTorture(program: Command): void {

@@ -1,13 +1,19 @@
+import type { CheckCounts } from '../history/check-report.ts';
 import type { RaceResult } from './race-result.ts';
 
-const ROWS: ReadonlyArray<[string, (r: RaceResult) => string | number]> = [
-  ['acknowledged operations', (r) => r.acknowledged],
+/** The history checker's rows, shared by the harnesses' tables. */
+export const CHECK_ROWS: ReadonlyArray<[string, (r: Omit<CheckCounts, 'anomalies'>) => number]> = [
   ['lost acknowledged anchors', (r) => r.lost],
   ['zombies (deleted, back)', (r) => r.zombies],
   ['dangling edge ids', (r) => r.dangling],
   ['duplicate profiles', (r) => r.duplicates],
   ['counter drift', (r) => r.counterDrift],
   ['broken version chains', (r) => r.versionChains],
+];
+
+const ROWS: ReadonlyArray<[string, (r: RaceResult) => string | number]> = [
+  ['acknowledged operations', (r) => r.acknowledged],
+  ...CHECK_ROWS,
   ['conflicts met', (r) => r.conflicts],
   ['retries (commit attempts)', (r) => r.retries],
   ['transaction replays', (r) => r.replays],

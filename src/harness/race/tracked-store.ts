@@ -80,10 +80,9 @@ export class TrackedStore implements GraphStore {
       pending = last.intend(true, increments);
       return result;
     };
+    let result: T;
     try {
-      const result = await this.#inner.transaction(run, options);
-      last?.acknowledge(true, pending, increments);
-      return result;
+      result = await this.#inner.transaction(run, options);
     } catch (error) {
       this.refuse(pending);
       throw error;
@@ -91,6 +90,8 @@ export class TrackedStore implements GraphStore {
       this.replays += Math.max(0, runs - 1);
       this.latenciesMs.push(performance.now() - started);
     }
+    last?.acknowledge(true, pending, increments);
+    return result;
   }
 
   async close(): Promise<void> {}
