@@ -21,11 +21,13 @@ export async function casUpdates(
   const written = new Map<string, WrittenRow>();
   if (ws.updates.length === 0) return written;
   const u = ws.updates;
-  const params = [u.map((x) => x.id), u.map((x) => x.expect), u.map((x) => JSON.stringify(x.fields)), ws.writer];
-  const rows = await run<{ id: string; version: number; vv: string }>(client, SQL.casMany, [
-    ...params,
-    ...journalColumns(journal),
-  ]);
+  const [one] = u;
+  const params =
+    u.length === 1 && one
+      ? [one.id, one.expect, JSON.stringify(one.fields), ws.writer]
+      : [u.map((x) => x.id), u.map((x) => x.expect), u.map((x) => JSON.stringify(x.fields)), ws.writer];
+  const stmt = u.length === 1 ? SQL.casOne : SQL.casMany;
+  const rows = await run<{ id: string; version: number; vv: string }>(client, stmt, [...params, ...journalColumns(journal)]);
   for (const r of rows) written.set(r.id, writtenRow(r));
   return written;
 }

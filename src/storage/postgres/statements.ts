@@ -66,9 +66,25 @@ export const SQL = {
     `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT ${idKey('id')} AS k FROM unnest($1::text[]) AS id ORDER BY k) AS s`,
   ),
   /**
-   * Compare-and-swap of every row in the arrays, and the journal rows ($5…$13) only if every
-   * row matched: one statement, so on its own (autocommit) it is a whole atomic write.
+   * Compare-and-swap of one row, and the journal rows ($5…$13) only if it matched: one
+   * statement, so on its own (autocommit) it is a whole atomic write. (The hot path: measured
+   * several times cheaper than `casMany` with one row.)
    */
+  casOne: statement(
+    'cas_one',
+    `WITH cas AS (
+       UPDATE anchors SET fields = $3, version = version + 1, vv = ${bumpVv('$4')}
+       WHERE id = $1 AND version = $2 RETURNING id, version, vv::text AS vv
+     ), journaled AS (
+       INSERT INTO conflict_journal (at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers)
+       SELECT j.at, j.commit_id, j.writer, j.anchor_id, j.anchor_type, j.kind, j.resolution, j.fields, j.writers
+       FROM ${journalRows(5)}
+       WHERE EXISTS (SELECT 1 FROM cas)
+       ORDER BY j.n
+     )
+     SELECT id, version, vv FROM cas`,
+  ),
+  /** As `casOne`, for every row in the arrays; the journal rows only if every row matched. */
   casMany: statement(
     'cas_many',
     `WITH cas AS (
