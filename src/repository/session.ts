@@ -4,8 +4,10 @@ import type { AnchorRow, Fields } from '../core/row.ts';
 import { SYSTEM_ROOT } from '../core/row.ts';
 import type { Anchor, EdgeAnchor, NodeAnchor } from './anchors.ts';
 import { buildPlan, isEmptyPlan } from './change-set.ts';
-import { type CommitLoopContext, type Committed, runCommit } from './commit-loop.ts';
+import { type CommitLoopContext, runCommit } from './commit-loop.ts';
 import { type Live, LiveEdge, LiveNode, liveFromRow } from './live-anchor.ts';
+import { putClosure } from './put-closure.ts';
+import { rebaseline } from './rebaseline.ts';
 import {
   anchorListSchema,
   type ConnectOptions,
@@ -204,7 +206,7 @@ export class Session {
   async put(anchor: Anchor): Promise<void> {
     this.#open();
     const live = this.#own(anchor, undefined, 'anchor');
-    await this.#write(() => this.#closure(live), false);
+    await this.#write(() => putClosure(this.#anchors, live), false);
   }
 
   /**
@@ -214,7 +216,7 @@ export class Session {
   async putMany(anchors: readonly Anchor[]): Promise<void> {
     this.#open();
     const lives = parseInput(anchorListSchema, anchors, 'anchors').map((a, i) => this.#own(a, undefined, `anchors[${i}]`));
-    await this.#write(() => [...new Set(lives.flatMap((live) => this.#closure(live)))], false);
+    await this.#write(() => [...new Set(lives.flatMap((live) => putClosure(this.#anchors, live)))], false);
   }
 
   /**
@@ -302,27 +304,6 @@ export class Session {
     });
   }
 
-  /** What `put(anchor)` writes: the anchor and what its staged changes need to stay whole. */
-  #closure(live: Live): Live[] {
-    const out = new Set<Live>([live]);
-    const addNewNode = (id: string) => {
-      const n = this.#anchors.get(id);
-      if (n && n.base === null) out.add(n);
-    };
-    if (live.kind === 'edge') {
-      addNewNode(live.source);
-      addNewNode(live.target);
-    } else {
-      for (const id of [...(live.addedEdges ?? []), ...(live.removedEdges ?? [])]) {
-        const edge = this.#anchors.get(id);
-        if (edge?.kind !== 'edge') continue;
-        out.add(edge);
-        addNewNode(edge.source === live.id ? edge.target : edge.source);
-      }
-    }
-    return [...out];
-  }
-
   #write(select: () => Live[], serializable: boolean): Promise<void> {
     // Writes of one session run one at a time, each planned from the state the previous left.
     const run = this.#writing.then(async () => {
@@ -335,7 +316,7 @@ export class Session {
       });
       if (isEmptyPlan(plan)) return;
       const committed = await runCommit(this.#ctx, plan);
-      this.#rebaseline(committed);
+      rebaseline(this.#anchors, this.#absent, committed);
     });
     this.#writing = run.catch(() => undefined);
     return run;
@@ -346,45 +327,5 @@ export class Session {
     for (const live of this.#anchors.values()) if (live.base) checks.push({ id: live.id, expect: live.base.version });
     for (const id of this.#absent) checks.push({ id, expect: null });
     return checks;
-  }
-
-  /** After a successful write, what was written is the new base (DESIGN §3.6). */
-  #rebaseline(c: Committed): void {
-    const rewritten = new Set<string>();
-    for (const a of [...c.plan.inserts, ...c.plan.updates]) {
-      const live = this.#anchors.get(a.id);
-      const w = c.written.get(a.id);
-      if (!live || !w) continue;
-      rewritten.add(a.id);
-      live.base = w;
-      live.tracker.rebaseline(a.fields);
-    }
-    for (const a of c.plan.inserts) {
-      if (a.kind !== 'edge') continue;
-      for (const end of [a.source, a.target]) {
-        const node = this.#anchors.get(end);
-        if (node?.kind !== 'node') continue;
-        node.addedEdges = node.addedEdges?.filter((id) => id !== a.id);
-        if (node.storedEdgeIds && !node.storedEdgeIds.includes(a.id)) node.storedEdgeIds.push(a.id);
-      }
-    }
-    for (const id of c.deleted) {
-      const live = this.#anchors.get(id);
-      this.#anchors.delete(id);
-      this.#absent.add(id);
-      const ends = live?.kind === 'edge' ? [live.source, live.target] : [];
-      for (const end of ends) {
-        const node = this.#anchors.get(end);
-        if (node?.kind !== 'node') continue;
-        node.removedEdges?.delete(id);
-        if (node.storedEdgeIds) node.storedEdgeIds = node.storedEdgeIds.filter((e) => e !== id);
-      }
-    }
-    // Endpoints whose edge list moved: the new version is a base only if nobody else wrote between.
-    for (const [id, w] of c.written) {
-      const live = this.#anchors.get(id);
-      if (!live?.base || rewritten.has(id)) continue;
-      if (w.version === live.base.version + 1) live.base = w;
-    }
   }
 }
