@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Contender } from './contenders/contender.ts';
 import { loadContenders } from './contenders/registry.ts';
@@ -38,8 +38,15 @@ function describe(options: BenchOptions): string {
   const cpu = cpus();
   return [
     `anchorage bench (${options.scale}): ${options.reps} repetition(s), think time ${options.thinkMs} ms, durability ${options.durability} for every contender`,
-    `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown cpu'}, node ${process.version}, ${process.platform}`,
+    `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown cpu'}, node ${process.version}, ${process.platform}, ${load()}`,
   ].join('\n');
+}
+
+/** Other work on the machine adds noise to every figure: say how much there was. */
+function load(): string {
+  return `load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' / ')} (1 / 5 / 15 min)`;
 }
 
 async function main(): Promise<number> {
@@ -99,6 +106,7 @@ async function main(): Promise<number> {
     'lost: acknowledged writes missing from the final state, summed over repetitions; failed: operations that threw (never acknowledged).\n',
   );
   console.log(`targets:\n${renderTargets(targets)}`);
+  console.log(`\nat the end: ${load()}`);
 
   if (options.json) {
     const meta = { options, machine: describe(options), jsonBytesPerAnchor: jsonBytes, at: new Date().toISOString() };

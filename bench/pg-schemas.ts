@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
-async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` with a client of its own, ended afterwards whatever happens. */
+export async function withPgClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -17,18 +18,19 @@ async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Pro
  */
 export async function createSchema(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const schema = `anchorage_bench_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  await admin(url, (c) => c.query(`CREATE SCHEMA ${c.escapeIdentifier(schema)}`));
+  await withPgClient(url, (c) => c.query(`CREATE SCHEMA ${c.escapeIdentifier(schema)}`));
   const scoped = new URL(url);
   scoped.searchParams.set('options', `-c search_path=${schema}`);
   return {
     url: scoped.toString(),
-    drop: () => admin(url, async (c) => void (await c.query(`DROP SCHEMA IF EXISTS ${c.escapeIdentifier(schema)} CASCADE`))),
+    drop: () =>
+      withPgClient(url, async (c) => void (await c.query(`DROP SCHEMA IF EXISTS ${c.escapeIdentifier(schema)} CASCADE`))),
   };
 }
 
 /** The server's durability settings, printed beside its figures: they apply to every contender alike. */
 export async function serverDurability(url: string): Promise<string> {
-  return admin(url, async (c) => {
+  return withPgClient(url, async (c) => {
     const show = async (name: string) => ((await c.query(`SHOW ${name}`)).rows[0] as Record<string, string>)[name];
     return `PostgreSQL ${await show('server_version')}, fsync=${await show('fsync')}, synchronous_commit=${await show('synchronous_commit')}`;
   });

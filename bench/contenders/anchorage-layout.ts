@@ -1,9 +1,8 @@
-import Database from 'better-sqlite3';
 import { SEED_VV } from '../seed-data.ts';
 import { prepareAnchorStatements } from './anchor-statements.ts';
 import type { Layout, SeedSpec } from './contender.ts';
 import { seedRows } from './seed-rows.ts';
-import { closeForCopy } from './sqlite-file.ts';
+import { seedSqliteFile } from './sqlite-file.ts';
 
 /**
  * anchorage's schema, created by anchorage's own migrations and filled with plain SQL: going
@@ -17,15 +16,13 @@ export const anchorageLayout: Layout = {
     // Loaded here, not at the top: processes of the hand-written contenders never load the library.
     const { openRepository } = await import('../../src/index.ts');
     await (await openRepository({ url: `sqlite:${path}`, metrics: false })).close();
-    const db = new Database(path);
-    const q = prepareAnchorStatements(db);
     const vv = JSON.stringify(SEED_VV);
-    db.transaction(() => {
+    seedSqliteFile(path, '', (db) => {
+      const q = prepareAnchorStatements(db);
       for (const r of seedRows(spec)) {
         q.insert.run(r.id, r.kind, r.type, r.root, JSON.stringify(r.fields), r.source, r.target, vv);
         for (const edge of r.edges ?? []) q.addRef.run(r.id, edge);
       }
-    })();
-    closeForCopy(db);
+    });
   },
 };

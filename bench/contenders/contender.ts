@@ -50,6 +50,14 @@ export interface ConnectOptions {
   readonly busyTimeoutMs: number;
 }
 
+/** A contender from its description and how one process opens its connection. */
+export function contender(
+  description: Omit<Contender, 'connect'>,
+  open: (location: string, options: ConnectOptions) => ContenderConnection | Promise<ContenderConnection>,
+): Contender {
+  return { ...description, connect: async (location, options) => open(location, options) };
+}
+
 export interface Contender {
   readonly name: string;
   /** The hand-written limit of its backend: every ratio of a case is to it. */

@@ -1,5 +1,5 @@
 import { anchorageLayout } from './anchorage-layout.ts';
-import type { ConnectOptions, Contender, ContenderConnection, Think } from './contender.ts';
+import { type ConnectOptions, contender, type Think } from './contender.ts';
 import { bumpField, isBusy, SqlConnection } from './sql-connection.ts';
 
 const MAX_ATTEMPTS = 1000;
@@ -53,13 +53,13 @@ class ImmediateConnection extends SqlConnection {
   }
 }
 
-const immediate: Contender = {
-  name: 'immediate',
-  summary: 'the same read-modify-write by hand inside BEGIN IMMEDIATE, the lock held across think time (pessimistic)',
-  layout: anchorageLayout,
-  async connect(path: string, options: ConnectOptions): Promise<ContenderConnection> {
-    return new ImmediateConnection(path, options);
-  },
-};
-
-export const contenders = [immediate];
+export const contenders = [
+  contender(
+    {
+      name: 'immediate',
+      summary: 'the same read-modify-write by hand inside BEGIN IMMEDIATE, the lock held across think time (pessimistic)',
+      layout: anchorageLayout,
+    },
+    (path, options) => new ImmediateConnection(path, options),
+  ),
+];

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import Database, { type Transaction } from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import type { Transaction } from 'better-sqlite3';
 import { SYSTEM_ROOT } from '../../src/core/row.ts';
-import type { ConnectOptions, Contender, ContenderConnection, Layout, SeedSpec, Think } from './contender.ts';
+import { type ConnectOptions, type ContenderConnection, contender, type Layout, type SeedSpec, type Think } from './contender.ts';
 import { seedRows } from './seed-rows.ts';
 import { bumpField } from './sql-connection.ts';
-import { closeForCopy, openSqliteFile } from './sqlite-file.ts';
+import { openSqliteFile, seedSqliteFile } from './sqlite-file.ts';
 
 /** The seed's design: one row per anchor, a blob holding its fields and (for a node) its edge ids. */
 export interface Blob {
@@ -40,14 +41,10 @@ const naiveLayout: Layout = {
   name: 'naive-blobs',
   backend: 'sqlite',
   async seed(path: string, spec: SeedSpec): Promise<void> {
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.exec(SCHEMA);
-    const q = statements(db);
-    db.transaction(() => {
+    seedSqliteFile(path, SCHEMA, (db) => {
+      const q = statements(db);
       for (const [id, blob] of seedBlobs(spec)) q.replace.run(id, JSON.stringify(blob));
-    })();
-    closeForCopy(db);
+    });
   },
 };
 
@@ -128,13 +125,13 @@ class NaiveConnection implements ContenderConnection {
   }
 }
 
-const naive: Contender = {
-  name: 'naive',
-  summary: "the seed's bug: read a blob row, change a private copy, INSERT OR REPLACE the whole row (loses writes)",
-  layout: naiveLayout,
-  async connect(path: string, options: ConnectOptions): Promise<ContenderConnection> {
-    return new NaiveConnection(path, options);
-  },
-};
-
-export const contenders = [naive];
+export const contenders = [
+  contender(
+    {
+      name: 'naive',
+      summary: "the seed's bug: read a blob row, change a private copy, INSERT OR REPLACE the whole row (loses writes)",
+      layout: naiveLayout,
+    },
+    (path, options) => new NaiveConnection(path, options),
+  ),
+];

@@ -1,6 +1,6 @@
 import type { Transaction } from 'better-sqlite3';
 import { anchorageLayout } from './anchorage-layout.ts';
-import type { ConnectOptions, Contender, ContenderConnection, Think } from './contender.ts';
+import { type ConnectOptions, contender, type Think } from './contender.ts';
 import { bumpField, isBusy, type LoadedRow, SqlConnection } from './sql-connection.ts';
 
 const MAX_ATTEMPTS = 1000;
@@ -54,14 +54,15 @@ class RawConnection extends SqlConnection {
   }
 }
 
-const raw: Contender = {
-  name: 'raw',
-  limit: true,
-  summary: 'hand-written better-sqlite3 prepared statements: read, parse, change, UPDATE … WHERE version = ?, retry (the limit)',
-  layout: anchorageLayout,
-  async connect(path: string, options: ConnectOptions): Promise<ContenderConnection> {
-    return new RawConnection(path, options);
-  },
-};
-
-export const contenders = [raw];
+export const contenders = [
+  contender(
+    {
+      name: 'raw',
+      limit: true,
+      summary:
+        'hand-written better-sqlite3 prepared statements: read, parse, change, UPDATE … WHERE version = ?, retry (the limit)',
+      layout: anchorageLayout,
+    },
+    (path, options) => new RawConnection(path, options),
+  ),
+];

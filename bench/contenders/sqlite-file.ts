@@ -14,6 +14,18 @@ export function openSqliteFile(path: string, options: ConnectOptions): Database.
   return db;
 }
 
+/**
+ * Creates a database file (WAL), runs `schema` (DDL, may be empty) and `fill` in one transaction,
+ * then folds the WAL in, so the file alone can serve as a template.
+ */
+export function seedSqliteFile(path: string, schema: string, fill: (db: Database.Database) => void): void {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.exec(schema);
+  db.transaction(() => fill(db))();
+  closeForCopy(db);
+}
+
 /** Folds the WAL into the file and closes it, so the file alone can be copied as a template. */
 export function closeForCopy(db: Database.Database): void {
   db.pragma('wal_checkpoint(TRUNCATE)');

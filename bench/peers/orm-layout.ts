@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Layout, SeedSpec } from '../contenders/contender.ts';
 import { seedRows } from '../contenders/seed-rows.ts';
-import { closeForCopy } from '../contenders/sqlite-file.ts';
+import { seedSqliteFile } from '../contenders/sqlite-file.ts';
 
 // The repository's own better-sqlite3 build: the peers' copy is installed without its native build
 // (bench/peers/.npmrc), so every contender runs the same SQLite and nothing compiles twice.
@@ -21,18 +21,14 @@ export const ormLayout: Layout = {
   name: 'orm-peers',
   backend: 'sqlite',
   async seed(path: string, spec: SeedSpec): Promise<void> {
-    const db = new RootDatabase(path);
-    db.pragma('journal_mode = WAL');
-    db.exec(SCHEMA);
-    const node = db.prepare<[string, string, string]>('INSERT INTO peer_nodes (id, type, fields, version) VALUES (?, ?, ?, 1)');
-    const edge = db.prepare<[string, string, string]>('INSERT INTO peer_edges (id, source, target) VALUES (?, ?, ?)');
-    db.transaction(() => {
+    seedSqliteFile(path, SCHEMA, (db) => {
+      const node = db.prepare<[string, string, string]>('INSERT INTO peer_nodes (id, type, fields, version) VALUES (?, ?, ?, 1)');
+      const edge = db.prepare<[string, string, string]>('INSERT INTO peer_edges (id, source, target) VALUES (?, ?, ?)');
       for (const r of seedRows(spec)) {
         if (r.kind === 'node') node.run(r.id, r.type, JSON.stringify(r.fields));
         else edge.run(r.id, r.source as string, r.target as string);
       }
-    })();
-    closeForCopy(db);
+    });
   },
 };
 

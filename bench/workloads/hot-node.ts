@@ -1,5 +1,5 @@
 import { HOT_ROOT } from '../seed-data.ts';
-import { budget, type Scale, shapes } from './scale.ts';
+import { contended, type Scale, shapes } from './scale.ts';
 import type { WorkloadCase } from './workload.ts';
 
 /** Workload 2, the seed's hot spot: every request of 1–8 processes adds a new child under one user's root. */
@@ -10,14 +10,7 @@ export function hotNodeCases(scale: Scale): WorkloadCase[] {
     label: `hot node: ${procs} process${procs === 1 ? '' : 'es'} add edges to one root`,
     seed: { items: 0, hubs: [] },
     procs,
-    measure: 'throughput',
-    thinks: true,
-    writes: true,
-    budget: budget(
-      scale,
-      { ops: Number.POSITIVE_INFINITY, ms: 2000, warmup: 5 },
-      { ops: Number.POSITIVE_INFINITY, ms: 300, warmup: 1 },
-    ),
+    ...contended(scale),
     async prepare(conn, ctx) {
       return async () => ctx.acks.edge(HOT_ROOT, await conn.addChild(HOT_ROOT, ctx.think));
     },

@@ -54,6 +54,17 @@ export function budget(scale: Scale, full: Omit<Budget, 'warmupMs'>, quick: Omit
   return scale === 'full' ? { ...full, warmupMs: FULL_WARMUP_MS } : { ...quick, warmupMs: 0 };
 }
 
+/** What the multi-process cases share: requests think between read and write; timed by duration. */
+export function contended(scale: Scale) {
+  const forever = Number.POSITIVE_INFINITY;
+  return {
+    measure: 'throughput',
+    thinks: true,
+    writes: true,
+    budget: budget(scale, { ops: forever, ms: 2000, warmup: 5 }, { ops: forever, ms: 300, warmup: 1 }),
+  } as const;
+}
+
 /** `count` distinct integers below `below`, drawn from `random`. */
 export function distinctIndexes(random: () => number, count: number, below: number): number[] {
   const picked = new Set<number>();

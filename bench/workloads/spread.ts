@@ -1,5 +1,5 @@
 import { itemId } from '../seed-data.ts';
-import { budget, type Scale, shapes } from './scale.ts';
+import { contended, type Scale, shapes } from './scale.ts';
 import type { WorkloadCase } from './workload.ts';
 
 const NODES = 100;
@@ -17,14 +17,7 @@ export function spreadCases(scale: Scale): WorkloadCase[] {
       label: `spread: ${procs} processes over ${NODES} nodes`,
       seed: { items: NODES, hubs: [] },
       procs,
-      measure: 'throughput',
-      thinks: true,
-      writes: true,
-      budget: budget(
-        scale,
-        { ops: Number.POSITIVE_INFINITY, ms: 2000, warmup: 5 },
-        { ops: Number.POSITIVE_INFINITY, ms: 300, warmup: 1 },
-      ),
+      ...contended(scale),
       async prepare(conn, ctx) {
         const field = `w${ctx.proc}`;
         return async () => {

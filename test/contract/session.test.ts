@@ -154,6 +154,23 @@ describe.each(backends)('sessions on $name', (backend) => {
     for (const spoke of spokes) expect(((await check.get(spoke.id)) as NodeAnchor).edgeIds).toEqual([]);
   });
 
+  it('deletes two nodes joined by an edge in one attempt, with no conflict', async () => {
+    const attempts: number[] = [];
+    const watched = await db.repo({ writerId: 'D', observers: [{ onCommit: (e) => attempts.push(e.attempts) }] });
+    const s = watched.session({ root: USER });
+    const a = s.create('A', {});
+    const b = s.create('B', {});
+    s.connect(a, b);
+    await s.commit();
+    const t = watched.session({ root: USER });
+    t.destroy((await t.get(a.id)) as NodeAnchor);
+    t.destroy((await t.get(b.id)) as NodeAnchor);
+    await t.commit();
+    expect(attempts).toEqual([1, 1]);
+    expect(await watched.session().get(a.id)).toBeUndefined();
+    expect(await watched.session().get(b.id)).toBeUndefined();
+  });
+
   it('applies lww and merge-function policies per type and field', async () => {
     const merged = await db.repo({
       writerId: 'M',

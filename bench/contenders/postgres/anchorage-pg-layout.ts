@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { withPgClient } from '../../pg-schemas.ts';
 import { SEED_VV } from '../../seed-data.ts';
 import type { Layout, SeedSpec } from '../contender.ts';
 import { seedRows } from '../seed-rows.ts';
@@ -37,9 +38,7 @@ export const anchoragePgLayout: Layout = {
   async seed(url: string, spec: SeedSpec): Promise<void> {
     const { openRepository } = await import('../../../src/index.ts');
     await (await openRepository({ url, metrics: false })).close();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
+    await withPgClient(url, async (client) => {
       const vv = JSON.stringify(SEED_VV);
       const rows = [...seedRows(spec)].map((r) => ({ ...r, fields: JSON.stringify(r.fields) }));
       await insertBatches(client, rows, (batch) =>
@@ -58,8 +57,6 @@ export const anchoragePgLayout: Layout = {
           columns(batch, ['node', 'edge'] as const),
         ),
       );
-    } finally {
-      await client.end();
-    }
+    });
   },
 };

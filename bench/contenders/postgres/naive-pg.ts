@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { SYSTEM_ROOT } from '../../../src/core/row.ts';
+import { withPgClient } from '../../pg-schemas.ts';
 import type { ConnectOptions, Contender, ContenderConnection, Layout, SeedSpec, Think } from '../contender.ts';
 import { type Blob, seedBlobs } from '../naive.ts';
 import { bumpField } from '../sql-connection.ts';
@@ -18,9 +19,7 @@ const naivePgLayout: Layout = {
   name: 'naive-pg-blobs',
   backend: 'postgres',
   async seed(url: string, spec: SeedSpec): Promise<void> {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
+    await withPgClient(url, async (client) => {
       await client.query('CREATE TABLE blobs (id text PRIMARY KEY, data text NOT NULL)');
       const rows = [...seedBlobs(spec)].map(([id, blob]) => ({ id, data: JSON.stringify(blob) }));
       await insertBatches(client, rows, (batch) =>
@@ -29,9 +28,7 @@ const naivePgLayout: Layout = {
           columns(batch, ['id', 'data'] as const),
         ),
       );
-    } finally {
-      await client.end();
-    }
+    });
   },
 };
 

@@ -139,8 +139,10 @@ export class SqliteStorage implements StoragePort {
     const record = (id: string, r: { version: number; vv: string }) =>
       written.set(id, { version: r.version, vv: JSON.parse(r.vv) as Record<string, number> });
     const watch = new EndpointWatch(ws);
+    // A node this write set deletes is never bumped: its delete checks the version the session saw.
+    const dying = new Set(ws.deletes.map((d) => d.id));
     const bump = (id: string) => {
-      if (written.has(id) || stale.has(id)) return;
+      if (written.has(id) || stale.has(id) || dying.has(id)) return;
       const r = q.bump.get({ id, writer: ws.writer });
       if (!r) return;
       record(id, r);
