@@ -118,6 +118,12 @@ async function main(): Promise<number> {
   }
 
   // The smoke check: every contender ran every case, and nothing anchorage acknowledged was lost.
+  const repeated = records.filter((r) => r.repeated !== undefined);
+  if (repeated.length > 0) {
+    console.log(
+      `runs repeated after their processes failed: ${repeated.map((r) => `${r.caseId} ${r.contender} #${r.rep + 1}`).join(', ')}`,
+    );
+  }
   const broken = records.filter((r) => r.error !== undefined);
   const ours = rows.filter((r) => r.contender.startsWith('anchorage') && r.lost > 0);
   for (const r of broken) console.error(`did not run: ${r.caseId} ${r.contender} #${r.rep + 1}: ${r.error}`);

@@ -16,6 +16,8 @@ export interface RunRecord {
   readonly errors: readonly string[];
   /** Set when the run itself broke (a process failed): the contender did not run. */
   readonly error?: string;
+  /** How many times the run was started again after its processes failed. */
+  readonly repeated?: number;
 }
 
 export function recordOf(

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Contender } from './contenders/contender.ts';
 import type { Databases, Prepared } from './databases.ts';
 import type { BenchOptions } from './options.ts';
@@ -8,6 +9,8 @@ import { formatValue } from './table.ts';
 import { countLost } from './workloads/acks.ts';
 import type { WorkloadCase } from './workloads/workload.ts';
 
+/** How many times a run whose processes failed is run again. */
+const REPEATS = 2;
 /** Heap cases load 100k anchors per run; three repetitions are plenty for a figure that barely moves. */
 const HEAP_REPS = 3;
 /** Start-up, seeding the session, closing: time a run may take beyond its budget. */
@@ -97,7 +100,14 @@ export async function runCase(
   for (let rep = 0; rep < reps; rep++) {
     for (let i = 0; i < mine.length; i++) {
       const contender = mine[(i + rep) % mine.length] as Contender;
-      const record = await runOnce(c, contender, rep, databases, options);
+      let record = await runOnce(c, contender, rep, databases, options);
+      // A process that never reports (the shared machine's node_modules reinstalled under us,
+      // say) is run again after a pause; the record says so, and the report counts it.
+      for (let repeat = 1; record.error !== undefined && repeat <= REPEATS; repeat++) {
+        process.stderr.write(`  ${c.id} #${rep + 1} ${contender.name}: ${record.error.split('\n')[0]}; running it again\n`);
+        await sleep(options.scale === 'full' ? 20_000 : 2_000);
+        record = { ...(await runOnce(c, contender, rep, databases, options)), repeated: repeat };
+      }
       records.push(record);
       const figure = record.error ? `FAILED: ${record.error.split('\n')[0]}` : formatValue(c.measure, record.value ?? Number.NaN);
       process.stderr.write(`  ${c.id} #${rep + 1} ${contender.name}: ${figure}, lost ${record.lost}, failed ${record.failed}\n`);

@@ -50,12 +50,17 @@ export interface ConnectOptions {
   readonly busyTimeoutMs: number;
 }
 
-/** A contender from its description and how one process opens its connection. */
-export function contender(
-  description: Omit<Contender, 'connect'>,
-  open: (location: string, options: ConnectOptions) => ContenderConnection | Promise<ContenderConnection>,
-): Contender {
-  return { ...description, connect: async (location, options) => open(location, options) };
+/** A connection class that opens synchronously (the hand-written SQLite contenders). */
+export interface ConnectionClass {
+  /** One line for the report. */
+  readonly summary: string;
+  new (location: string, options: ConnectOptions): ContenderConnection;
+}
+
+/** A contender whose connections are instances of `Connection`; `limit` marks its backend's limit. */
+export function contender(name: string, layout: Layout, Connection: ConnectionClass, limit?: true): Contender {
+  const connect = async (location: string, options: ConnectOptions) => new Connection(location, options);
+  return { name, summary: Connection.summary, layout, connect, ...(limit ? { limit } : {}) };
 }
 
 export interface Contender {

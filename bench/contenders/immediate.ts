@@ -10,6 +10,9 @@ const MAX_ATTEMPTS = 1000;
  * be lost; every other writer waits.
  */
 class ImmediateConnection extends SqlConnection {
+  static readonly summary =
+    'the same read-modify-write by hand inside BEGIN IMMEDIATE, the lock held across think time (pessimistic)';
+
   constructor(path: string, options: ConnectOptions) {
     super('immediate', path, options);
   }
@@ -53,13 +56,4 @@ class ImmediateConnection extends SqlConnection {
   }
 }
 
-export const contenders = [
-  contender(
-    {
-      name: 'immediate',
-      summary: 'the same read-modify-write by hand inside BEGIN IMMEDIATE, the lock held across think time (pessimistic)',
-      layout: anchorageLayout,
-    },
-    (path, options) => new ImmediateConnection(path, options),
-  ),
-];
+export const contenders = [contender('immediate', anchorageLayout, ImmediateConnection)];

@@ -50,6 +50,9 @@ const naiveLayout: Layout = {
 
 /** Read, change a private copy, write the whole row back with `INSERT OR REPLACE`: fast, and it loses writes. */
 class NaiveConnection implements ContenderConnection {
+  static readonly summary =
+    "the seed's bug: read a blob row, change a private copy, INSERT OR REPLACE the whole row (loses writes)";
+
   readonly #db: Database.Database;
   readonly #q: ReturnType<typeof statements>;
   readonly #writeAll: Transaction<(rows: ReadonlyArray<readonly [string, Blob]>) => void>;
@@ -125,13 +128,4 @@ class NaiveConnection implements ContenderConnection {
   }
 }
 
-export const contenders = [
-  contender(
-    {
-      name: 'naive',
-      summary: "the seed's bug: read a blob row, change a private copy, INSERT OR REPLACE the whole row (loses writes)",
-      layout: naiveLayout,
-    },
-    (path, options) => new NaiveConnection(path, options),
-  ),
-];
+export const contenders = [contender('naive', naiveLayout, NaiveConnection)];

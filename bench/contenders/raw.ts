@@ -13,6 +13,9 @@ class Missed {}
  * short write transaction of `UPDATE … WHERE version = ?`; on a miss, read again and retry at once.
  */
 class RawConnection extends SqlConnection {
+  static readonly summary =
+    'hand-written better-sqlite3 prepared statements: read, parse, change, UPDATE … WHERE version = ?, retry (the limit)';
+
   readonly #casAll: Transaction<(rows: readonly LoadedRow[]) => void>;
   readonly #addChild: Transaction<(parent: string) => string>;
 
@@ -54,15 +57,4 @@ class RawConnection extends SqlConnection {
   }
 }
 
-export const contenders = [
-  contender(
-    {
-      name: 'raw',
-      limit: true,
-      summary:
-        'hand-written better-sqlite3 prepared statements: read, parse, change, UPDATE … WHERE version = ?, retry (the limit)',
-      layout: anchorageLayout,
-    },
-    (path, options) => new RawConnection(path, options),
-  ),
-];
+export const contenders = [contender('raw', anchorageLayout, RawConnection, true)];

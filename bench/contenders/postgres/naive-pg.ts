@@ -79,6 +79,10 @@ class NaivePgConnection implements ContenderConnection {
     return edge;
   }
 
+  close(): Promise<void> {
+    return this.#client.end();
+  }
+
   async getCold(id: string): Promise<unknown> {
     return (await this.#load(id)).fields;
   }
@@ -102,10 +106,6 @@ class NaivePgConnection implements ContenderConnection {
 
   async storedEdgeIds(id: string): Promise<readonly string[]> {
     return (await this.#load(id)).edges ?? [];
-  }
-
-  close(): Promise<void> {
-    return this.#client.end();
   }
 }
 
