@@ -9,8 +9,9 @@ import { formatValue } from './table.ts';
 import { countLost } from './workloads/acks.ts';
 import type { WorkloadCase } from './workloads/workload.ts';
 
-/** How many times a run whose processes failed is run again. */
+/** How many times a run is started again when a process died without reporting (not when it timed out). */
 const REPEATS = 2;
+const NO_RESULT = 'without a result';
 /** Heap cases load 100k anchors per run; three repetitions are plenty for a figure that barely moves. */
 const HEAP_REPS = 3;
 /** Start-up, seeding the session, closing: time a run may take beyond its budget. */
@@ -103,7 +104,7 @@ export async function runCase(
       let record = await runOnce(c, contender, rep, databases, options);
       // A process that never reports (the shared machine's node_modules reinstalled under us,
       // say) is run again after a pause; the record says so, and the report counts it.
-      for (let repeat = 1; record.error !== undefined && repeat <= REPEATS; repeat++) {
+      for (let repeat = 1; record.error?.includes(NO_RESULT) && repeat <= REPEATS; repeat++) {
         process.stderr.write(`  ${c.id} #${rep + 1} ${contender.name}: ${record.error.split('\n')[0]}; running it again\n`);
         await sleep(options.scale === 'full' ? 20_000 : 2_000);
         record = { ...(await runOnce(c, contender, rep, databases, options)), repeated: repeat };

@@ -7,6 +7,8 @@ import { applyPragmas } from '../contenders/sqlite-file.ts';
 import { ormLayout, type PeerEdge, type PeerNode, ROOT_NATIVE_BINDING } from './orm-layout.ts';
 
 const MAX_ATTEMPTS = 1000;
+/** Ids per query when a session loads many anchors. */
+const PAGE = 1000;
 
 class NodeEntity implements PeerNode {
   id!: string;
@@ -87,7 +89,8 @@ class MikroOrmConnection implements ContenderConnection {
 
   async openSession(ids: readonly string[]): Promise<(id: string) => unknown> {
     const em = this.#orm.em.fork();
-    for (const id of ids) await em.findOneOrFail(Nodes, { id });
+    // In pages: one find per id makes each find slower as the identity map grows (100k took minutes).
+    for (let i = 0; i < ids.length; i += PAGE) await em.find(Nodes, { id: { $in: ids.slice(i, i + PAGE) } });
     // A primary-key lookup is answered from the identity map.
     return (id) => em.findOne(Nodes, { id });
   }
