@@ -32,6 +32,8 @@ export function registerCheck(program: Command): void {
       if (path === ':memory:') throw new ValidationError('options.db', 'an in-memory database has nothing to check');
       const storage = new SqliteStorage({ path, durability: 'full', busyTimeoutMs: 5000 });
       try {
+        // The check is one synchronous pass (a repair, one transaction): let SQLite wait for writers.
+        storage.database.pragma('busy_timeout = 5000');
         const report = checkSqlite(storage.database, { repair: opts.repair, now: Date.now() });
         if (opts.json) console.log(JSON.stringify(report));
         else print(report);

@@ -5,15 +5,19 @@ import type { Command } from 'commander';
 import { type RaceOptions, raceOptionsSchema } from '../../harness/race/race-options.ts';
 import type { RaceResult } from '../../harness/race/race-result.ts';
 import { formatRaceTable } from '../../harness/race/race-table.ts';
-import { launchMode, modeDatabase, type RaceListener } from '../../harness/race/run-race.ts';
+import { launchMode, modeDatabase, type RaceListener, sqliteFile } from '../../harness/race/run-race.ts';
 import { writeDashboardFiles } from '../../metrics/dashboard/write-dashboard-files.ts';
 import { parseInput } from '../../repository/validation.ts';
 
-/** The anchorage mode's conflict metrics (json, prom, html) in `race-metrics/` beside its database; says where. */
+/**
+ * The anchorage mode's conflict metrics (json, prom, html) in `race-metrics/` beside its SQLite
+ * file, or in `./.anchorage/race-metrics/` for PostgreSQL; says where.
+ */
 async function writeRaceMetrics(db: string, since: number, json: boolean): Promise<void> {
   const say = json ? console.error : console.log;
+  const file = sqliteFile(db);
   try {
-    const files = await writeDashboardFiles(db, join(dirname(modeDatabase('anchorage', db)), 'race-metrics'), { since });
+    const files = await writeDashboardFiles(db, join(file ? dirname(file) : '.anchorage', 'race-metrics'), { since });
     say(`conflict metrics of this run: ${files.html} (open it in a browser), ${files.json}, ${files.prom}`);
   } catch (error) {
     say(`conflict metrics not written: ${error instanceof Error ? error.message : String(error)}`);
@@ -40,7 +44,7 @@ export function registerRace(program: Command): void {
     .option('--mode <mode>', 'anchorage, naive or both', 'both')
     .option(
       '--db <url>',
-      'sqlite:<file> for anchorage; the naive table goes beside it (<file>.naive.db)',
+      'sqlite:<file> (the naive table goes beside it, in <file>.naive.db) or postgres://user@host:port/db (the naive table is anchorage_naive_anchors there)',
       'sqlite:./.anchorage/race.db',
     )
     .option('--procs <n>', 'worker processes', '4')

@@ -7,6 +7,7 @@ const NO_VV: VersionVector = Object.freeze({});
  * A naive session's private copy of a node. Its edge list is the one read with the row, except
  * for a session's root, which (as in the original runtime) is handed out unread and reads its
  * list on the first walk; written back before any walk, it holds only the edges added since.
+ * Reading is asynchronous, so the session calls `walk()` before it uses the list.
  */
 export class NaiveNode implements NodeAnchor {
   readonly kind = 'node' as const;
@@ -15,7 +16,7 @@ export class NaiveNode implements NodeAnchor {
   version: number;
   #edges: string[] | undefined;
   #addedUnread: string[] = [];
-  readonly #read: () => string[];
+  readonly #read: () => Promise<string[]>;
 
   constructor(
     readonly id: string,
@@ -24,7 +25,7 @@ export class NaiveNode implements NodeAnchor {
     readonly fields: Fields,
     version: number,
     edges: string[] | undefined,
-    read: () => string[],
+    read: () => Promise<string[]>,
   ) {
     this.version = version;
     this.#edges = edges;
@@ -32,7 +33,15 @@ export class NaiveNode implements NodeAnchor {
   }
 
   get edgeIds(): readonly string[] {
-    return [...this.#walk()];
+    if (!this.#edges) throw new Error(`naive node ${this.id}: edge list not read yet (walk it through the session first)`);
+    return [...this.#edges];
+  }
+
+  /** Reads the edge list of a copy handed out unread; the edges added meanwhile go after it. */
+  async walk(): Promise<void> {
+    if (this.#edges) return;
+    const stored = await this.#read();
+    this.#edges ??= [...stored, ...this.#addedUnread];
   }
 
   addEdge(id: string): void {
@@ -40,18 +49,14 @@ export class NaiveNode implements NodeAnchor {
     else this.#addedUnread.push(id);
   }
 
+  /** Only on a walked copy. */
   removeEdge(id: string): void {
-    this.#edges = this.#walk().filter((e) => e !== id);
+    this.#edges = this.edgeIds.filter((e) => e !== id);
   }
 
   toBlob(version: number): NaiveBlob {
     const edges = [...(this.#edges ?? this.#addedUnread)];
     return { kind: 'node', type: this.type, root: this.root, fields: structuredClone(this.fields), edges, version };
-  }
-
-  #walk(): string[] {
-    this.#edges ??= [...this.#read(), ...this.#addedUnread];
-    return this.#edges;
   }
 }
 

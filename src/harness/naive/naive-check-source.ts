@@ -14,7 +14,7 @@ export class NaiveCheckSource implements CheckableStore {
     const out: StoredRow[] = [];
     let after = query.after ?? '';
     while (out.length < query.limit) {
-      const page = this.#blobs.page(after, query.limit);
+      const page = await this.#blobs.page(after, query.limit);
       if (page.length === 0) break;
       for (const { id, blob } of page) {
         if ((query.type !== undefined && blob.type !== query.type) || (query.root !== undefined && blob.root !== query.root))
@@ -33,7 +33,7 @@ export class NaiveCheckSource implements CheckableStore {
   }
 
   async loadEdgeIds(nodeId: string): Promise<string[]> {
-    const blob = this.#blobs.read(nodeId);
+    const blob = await this.#blobs.read(nodeId);
     return blob?.kind === 'node' ? [...blob.edges] : [];
   }
 }

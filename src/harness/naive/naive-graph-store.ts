@@ -1,6 +1,7 @@
 import type { GraphSession, GraphSessionOptions, GraphStore } from '../workload/graph-store.ts';
-import { NaiveBlobStore } from './naive-blob-store.ts';
+import type { NaiveBlobStore } from './naive-blob-store.ts';
 import { NaiveSession } from './naive-session.ts';
+import { openNaiveBlobStore } from './open-naive-blob-store.ts';
 
 /**
  * The lossy writer as a GraphStore, so the seed's workload runs on it unchanged. A
@@ -10,8 +11,9 @@ import { NaiveSession } from './naive-session.ts';
 export class NaiveGraphStore implements GraphStore {
   readonly blobs: NaiveBlobStore;
 
-  constructor(path: string) {
-    this.blobs = new NaiveBlobStore(path);
+  /** `location`: a SQLite file or a `postgres://` url (see openNaiveBlobStore). */
+  constructor(location: string) {
+    this.blobs = openNaiveBlobStore(location);
   }
 
   session(options: GraphSessionOptions): GraphSession {
@@ -25,7 +27,7 @@ export class NaiveGraphStore implements GraphStore {
     return result;
   }
 
-  async close(): Promise<void> {
-    this.blobs.close();
+  close(): Promise<void> {
+    return this.blobs.close();
   }
 }

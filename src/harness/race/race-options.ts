@@ -10,7 +10,10 @@ export const raceOptionsSchema = z
     mode: z.enum(['anchorage', 'naive', 'both'], { error: 'mode must be anchorage, naive or both' }).default('both'),
     db: z
       .string()
-      .regex(/^sqlite:(?!:memory:).+$/, 'db must be sqlite:<file>: worker processes share one database file')
+      .regex(
+        /^(sqlite:(?!:memory:).+|postgres(ql)?:\/\/.+)$/,
+        'db must be sqlite:<file> or postgres://user@host:port/db: worker processes share one database',
+      )
       .default('sqlite:./.anchorage/race.db'),
     procs: intOption('procs', 1, 64).default(4),
     users: intOption('users', 1, 10_000).default(4),
@@ -28,7 +31,7 @@ export type RaceOptions = z.output<typeof raceOptionsSchema> & { seed: number };
 export const workerConfigSchema = z
   .object({
     mode: z.enum(RACE_MODES),
-    /** anchorage: a `sqlite:` url; naive: a file path. */
+    /** The mode's database url (see modeDatabase): `sqlite:<file>` or `postgres://…`. */
     db: z.string(),
     process: z.string(),
     /** User roots are `<userPrefix><n>` for n in [0, users). */

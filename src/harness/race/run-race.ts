@@ -9,8 +9,8 @@ import { checkHistory } from '../history/check-history.ts';
 import { countAnomalies } from '../history/check-report.ts';
 import { type CheckableStore, readSnapshot } from '../history/graph-snapshot.ts';
 import { readHistory } from '../history/read-history.ts';
-import { NaiveBlobStore } from '../naive/naive-blob-store.ts';
 import { NaiveCheckSource } from '../naive/naive-check-source.ts';
+import { openNaiveBlobStore } from '../naive/open-naive-blob-store.ts';
 import { PROFILE } from '../workload/builder-types.ts';
 import {
   type RaceMode,
@@ -33,17 +33,26 @@ export interface RaceListener {
   onEnd?(mode: RaceMode): void;
 }
 
-/** The database file of a mode: anchorage's `--db`, and the naive table beside it. */
-export function modeDatabase(mode: RaceMode, db: string): string {
-  const path = db.slice('sqlite:'.length);
-  return mode === 'anchorage' ? path : `${path.replace(/\.db$/, '')}.naive.db`;
+/** The file of a `sqlite:` url; undefined for a PostgreSQL url. */
+export function sqliteFile(url: string): string | undefined {
+  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : undefined;
 }
 
-async function prepare(mode: RaceMode, path: string): Promise<void> {
-  mkdirSync(dirname(path), { recursive: true });
+/**
+ * The database url of a mode: anchorage's is `--db`; the naive table goes in a file beside a
+ * SQLite one (`<file>.naive.db`), and in a table of its own on PostgreSQL (the same url).
+ */
+export function modeDatabase(mode: RaceMode, db: string): string {
+  const file = sqliteFile(db);
+  return mode === 'anchorage' || file === undefined ? db : `sqlite:${file.replace(/\.db$/, '')}.naive.db`;
+}
+
+async function prepare(mode: RaceMode, url: string): Promise<void> {
+  const file = sqliteFile(url);
+  if (file !== undefined) mkdirSync(dirname(file), { recursive: true });
   // Create and migrate once here, so the workers do not race to.
-  if (mode === 'naive') new NaiveBlobStore(path).close();
-  else await (await openRepository({ url: `sqlite:${path}` })).close();
+  if (mode === 'naive') await openNaiveBlobStore(url).close();
+  else await (await openRepository({ url })).close();
 }
 
 interface WorkerPool {
@@ -107,14 +116,14 @@ function forkWorkers(configs: readonly WorkerConfig[]): WorkerPool {
   };
 }
 
-async function check(mode: RaceMode, path: string, historyPaths: string[], roots: ReadonlySet<string>) {
+async function check(mode: RaceMode, url: string, historyPaths: string[], roots: ReadonlySet<string>) {
   const { entries } = readHistory(historyPaths);
   const open = async (): Promise<{ source: CheckableStore; close: () => Promise<void> }> => {
     if (mode === 'naive') {
-      const blobs = new NaiveBlobStore(path);
-      return { source: new NaiveCheckSource(blobs), close: async () => blobs.close() };
+      const blobs = openNaiveBlobStore(url);
+      return { source: new NaiveCheckSource(blobs), close: () => blobs.close() };
     }
-    const repo = await openRepository({ url: `sqlite:${path}` });
+    const repo = await openRepository({ url });
     return { source: repo.storage, close: () => repo.close() };
   };
   const { source, close } = await open();
@@ -139,14 +148,14 @@ export interface LaunchedMode {
  * overlaps the processes' start-up (tsx loading), which is most of a short race's time.
  */
 export async function launchMode(mode: RaceMode, options: RaceOptions): Promise<LaunchedMode> {
-  const path = modeDatabase(mode, options.db);
-  await prepare(mode, path);
+  const url = modeDatabase(mode, options.db);
+  await prepare(mode, url);
   const historyDir = mkdtempSync(join(tmpdir(), `anchorage-race-${mode}-`));
-  // Roots unique to this run, so a database file can be raced again.
+  // Roots unique to this run, so a database can be raced again.
   const userPrefix = `race-${randomUUID().slice(0, 8)}-u`;
   const configs: WorkerConfig[] = Array.from({ length: options.procs }, (_, n) => ({
     mode,
-    db: mode === 'naive' ? path : `sqlite:${path}`,
+    db: url,
     process: `p${n}`,
     userPrefix,
     users: options.users,
@@ -172,7 +181,7 @@ export async function launchMode(mode: RaceMode, options: RaceOptions): Promise<
       listener.onEnd?.(mode);
       const roots = new Set(userRoots(userPrefix, options.users));
       const historyPaths = configs.map((c) => c.historyPath);
-      const counts = await check(mode, path, historyPaths, roots);
+      const counts = await check(mode, url, historyPaths, roots);
       return summarize(mode, options.sessions, stats, counts, durationMs);
     },
   };

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { StorageError } from '../../core/errors.ts';
+import { SYNC_BUSY_MS } from './write-lock-wait.ts';
 
 export const SQLITE_MIGRATIONS = fileURLToPath(new URL('../../../drizzle/sqlite', import.meta.url));
 
@@ -61,6 +62,9 @@ export function openSqlite(options: SqliteOpenOptions): { sqlite: Database.Datab
         if (attempt >= 10) throw new StorageError('cannot migrate the SQLite database', { cause });
       }
     }
+    // From now on writes wait for the lock mostly asynchronously (whenUnlocked); reads in WAL
+    // mode do not wait for writers.
+    sqlite.pragma(`busy_timeout = ${Math.min(SYNC_BUSY_MS, Math.max(0, Math.floor(options.busyTimeoutMs)))}`);
     return { sqlite, db };
   } catch (error) {
     sqlite.close();

@@ -23,6 +23,7 @@ import { toStorageError } from './sqlite-errors.ts';
 import { prepareStatements } from './sqlite-statements.ts';
 import { SqliteStats } from './sqlite-stats.ts';
 import { markTransactionEnd, pauseBeforeCommit, pauseBeforeCommitMs } from './test-pause.ts';
+import { whenUnlocked } from './write-lock-wait.ts';
 
 type Stale = Map<string, AnchorRow | null>;
 
@@ -45,6 +46,8 @@ export class SqliteStorage implements StoragePort {
   readonly #db: BetterSQLite3Database;
   readonly #q: ReturnType<typeof prepareStatements>;
   readonly #stats: SqliteStats;
+  readonly #busyTimeoutMs: number;
+  #writes: Promise<unknown> = Promise.resolve();
   readonly #apply: Pick<Database.Transaction<(ws: WriteSet, rebase?: RebaseInPlace) => WriteResult>, 'immediate'>;
   /** One pass of a write set; nested in `#apply`, so a stale pass rolls back to a savepoint. */
   readonly #pass: Database.Transaction<(ws: WriteSet) => WriteResult>;
@@ -56,6 +59,7 @@ export class SqliteStorage implements StoragePort {
     this.#db = db;
     this.#q = prepareStatements(db);
     this.#stats = new SqliteStats(sqlite, db);
+    this.#busyTimeoutMs = options.busyTimeoutMs;
     this.#pass = sqlite.transaction((ws: WriteSet) => this.#applyInTransaction(ws));
     const apply = (ws: WriteSet, rebase?: RebaseInPlace) => {
       try {
@@ -103,7 +107,7 @@ export class SqliteStorage implements StoragePort {
   }
 
   async ensureRoot(id: string, writer: string): Promise<void> {
-    this.#read('create root', () =>
+    await this.#write('create root', () =>
       this.#q.insert.run({
         id,
         kind: 'node',
@@ -119,10 +123,10 @@ export class SqliteStorage implements StoragePort {
 
   async apply(ws: WriteSet, rebase?: RebaseInPlace): Promise<WriteResult> {
     try {
-      return this.#apply.immediate(ws, rebase);
+      return await this.#write('commit', () => this.#apply.immediate(ws, rebase));
     } catch (error) {
       if (error instanceof StaleAttempt) return { ok: false, stale: staleList(error.stale) };
-      throw toStorageError(error, 'commit');
+      throw error;
     }
   }
 
@@ -240,7 +244,7 @@ export class SqliteStorage implements StoragePort {
 
   async appendJournal(entries: readonly JournalEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    this.#read('append journal', () => this.#sqlite.transaction(() => this.#writeJournal(entries)).immediate());
+    await this.#write('append journal', () => this.#sqlite.transaction(() => this.#writeJournal(entries)).immediate());
   }
 
   async readJournal(query: JournalQuery): Promise<JournalEntry[]> {
@@ -267,11 +271,11 @@ export class SqliteStorage implements StoragePort {
   }
 
   async pruneJournal(retention: JournalRetention): Promise<number> {
-    return this.#read('prune journal', () => pruneRows(this.#sqlite, { name: 'conflict_journal', at: 'at' }, retention));
+    return this.#write('prune journal', () => pruneRows(this.#sqlite, { name: 'conflict_journal', at: 'at' }, retention));
   }
 
   async appendStats(rows: readonly CommitStats[]): Promise<void> {
-    this.#read('append stats', () => this.#stats.append(rows));
+    await this.#write('append stats', () => this.#stats.append(rows));
   }
 
   async readStats(query: JournalQuery): Promise<CommitStats[]> {
@@ -279,7 +283,19 @@ export class SqliteStorage implements StoragePort {
   }
 
   async pruneStats(retention: JournalRetention): Promise<number> {
-    return this.#read('prune stats', () => this.#stats.prune(retention));
+    return this.#write('prune stats', () => this.#stats.prune(retention));
+  }
+
+  /**
+   * Every write (a commit's transaction, or a write of its own): one at a time per connection,
+   * in arrival order, each waiting asynchronously for the file's write lock. SQLite lets one
+   * writer in at a time anyway; queueing here keeps a process's sessions from polling the lock
+   * against each other, and keeps its event loop free while they wait.
+   */
+  #write<T>(doing: string, fn: () => T): Promise<T> {
+    const turn = this.#writes.then(() => whenUnlocked(doing, this.#busyTimeoutMs, fn));
+    this.#writes = turn.catch(() => undefined);
+    return turn;
   }
 
   #read<T>(doing: string, fn: () => T): T {

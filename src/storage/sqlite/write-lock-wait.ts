@@ -1,0 +1,43 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { toStorageError } from './sqlite-errors.ts';
+
+/**
+ * How long SQLite's own busy handler may block the thread before a write gives the event loop
+ * back. SQLite sleeps 1, 2, 5, 10… ms between polls; its later sleeps leave the lock idle while
+ * waiters doze, and every one of them blocks the process. A short synchronous wait catches the
+ * common case (a commit ends within a millisecond or two); longer waits are async, below.
+ */
+export const SYNC_BUSY_MS = 2;
+/** Cap of the async waits between tries: short, so a freed lock is taken soon. */
+const MAX_WAIT_MS = 8;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/**
+ * Runs a synchronous write (a whole transaction) until it gets the write lock, for at most
+ * `timeoutMs`: between tries it awaits a short jittered wait, so the process serves other
+ * requests while it waits and waiters poll often enough to keep the lock busy. A try that found
+ * the lock taken wrote nothing (`BEGIN IMMEDIATE` takes it first), so trying again is safe. Past
+ * the budget the busy error is thrown, as a retryable StorageError.
+ */
+export async function whenUnlocked<T>(
+  doing: string,
+  timeoutMs: number,
+  write: () => T,
+  random: () => number = Math.random,
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (let tries = 1; ; tries++) {
+    try {
+      return write();
+    } catch (error) {
+      const left = deadline - performance.now();
+      if (!isBusy(error) || left <= 0) throw toStorageError(error, doing);
+      const cap = Math.min(MAX_WAIT_MS, 2 ** Math.min(tries, 3));
+      await sleep(Math.min(left, 1 + random() * (cap - 1)));
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hasCode, openRepository, type Repository } from '../../src/index.ts';
+import { tempDir } from '../support/backends.ts';
+
+/** Another connection to the file that takes the write lock and holds it. */
+function lockHolder(path: string) {
+  const other = new Database(path);
+  other.exec('BEGIN IMMEDIATE');
+  return {
+    release: () => {
+      other.exec('COMMIT');
+      other.close();
+    },
+  };
+}
+
+/** The nodes stored under the default root, read by a fresh session. */
+async function stored(repo: Repository) {
+  const s = repo.session();
+  return s.neighbors(await s.root());
+}
+
+describe('waiting for the SQLite write lock', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(() => {
+    dir = tempDir();
+    path = join(dir, 'app.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('waits without blocking the process: a timer in the same process can free the lock it waits for', async () => {
+    // A long busy timeout: a wait that blocked the thread would outlast the test's timeout.
+    const repo = await openRepository({ url: `sqlite:${path}`, busyTimeoutMs: 60_000 });
+    const s = repo.session();
+    const root = await s.root();
+    s.connect(root, s.create('Project', { name: 'p' }));
+    const holder = lockHolder(path);
+    let released = false;
+    setTimeout(() => {
+      holder.release();
+      released = true;
+    }, 50);
+    await s.commit();
+    expect(released).toBe(true);
+    expect(await stored(repo)).toHaveLength(1);
+    await repo.close();
+  }, 20_000);
+
+  it('runs the writes of one process in the order they came, each whole, while the lock is taken', async () => {
+    const repo = await openRepository({ url: `sqlite:${path}`, busyTimeoutMs: 60_000 });
+    await repo.session().root();
+    const holder = lockHolder(path);
+    const commits = Array.from({ length: 6 }, async (_, n) => {
+      const s = repo.session();
+      s.connect(await s.root(), s.create('Project', { n }));
+      await s.commit();
+      return n;
+    });
+    setTimeout(() => holder.release(), 30);
+    expect(await Promise.all(commits)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((await stored(repo)).map((p) => p.fields.n).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    await repo.close();
+  }, 20_000);
+
+  it('gives up after busyTimeoutMs with a retryable StorageError, writing nothing', async () => {
+    const repo = await openRepository({
+      url: `sqlite:${path}`,
+      busyTimeoutMs: 30,
+      retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 },
+    });
+    await repo.session().root();
+    const holder = lockHolder(path);
+    const s = repo.session();
+    s.connect(await s.root(), s.create('Project', {}));
+    const error = await s.commit().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    holder.release();
+    expect(hasCode(error, 'retries_exhausted')).toBe(true);
+    expect(await stored(repo)).toHaveLength(0);
+    await repo.close();
+  }, 20_000);
+});
