@@ -27,6 +27,11 @@ export type NewAnchor =
  */
 export interface WriteSet {
   readonly writer: string;
+  /**
+   * One per commit, the same in every attempt of it. A backend whose commit outcome can be
+   * unknown (PostgreSQL) applies a commit id once: a later write set with an id that landed
+   * gets the result recorded then, and nothing is applied again.
+   */
   readonly commitId: string;
   /** Milliseconds since the epoch, stamped on journal entries. */
   readonly at: number;

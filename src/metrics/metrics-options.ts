@@ -8,6 +8,9 @@ export const DEFAULT_METRICS = { topK: 20, flushIntervalMs: 1000 } as const;
 /** Defaults of `openRepository({ journalRetention })`: a week, at most 100k rows per table, checked every minute. */
 export const DEFAULT_RETENTION = { maxRows: 100_000, maxAgeMs: 7 * 24 * 3_600_000, intervalMs: 60_000 } as const;
 
+/** The least (and default) time a commit record is kept: far beyond any sane retry budget. */
+export const MIN_COMMIT_RECORD_AGE_MS = 3_600_000;
+
 const isRegistry = (v: unknown): v is Registry =>
   typeof v === 'object' &&
   v !== null &&
@@ -44,6 +47,11 @@ export const retentionOptionsSchema = z.union([
       /** Rows older than this go. */
       maxAgeMs: z.number().int().min(1).default(DEFAULT_RETENTION.maxAgeMs),
       intervalMs: z.number().int().min(10).default(DEFAULT_RETENTION.intervalMs),
+      /**
+       * How long commit records (PostgreSQL: a commit's id and what it wrote) are kept, by age only:
+       * a retry after a lost COMMIT must still find its record. Never less than an hour.
+       */
+      commitRecordsMaxAgeMs: z.number().int().min(MIN_COMMIT_RECORD_AGE_MS).default(MIN_COMMIT_RECORD_AGE_MS),
     })
     .strict(),
 ]);

@@ -5,12 +5,16 @@ import type { ResolvedRetentionOptions } from './metrics-options.ts';
 export interface PruneResult {
   readonly journal: number;
   readonly stats: number;
+  /** Commit records (backends that keep them: PostgreSQL). */
+  readonly commits: number;
 }
 
 /**
  * Keeps the conflict journal and the commit stats bounded: every `intervalMs` (never inside a
  * commit) it deletes rows older than `maxAgeMs`, then all but the newest `maxRows` of each table.
- * Any process sharing the database may run it; pruning is idempotent.
+ * Commit records go by age alone (`commitRecordsMaxAgeMs`, at least an hour): a count could not
+ * promise that a record outlives its commit's retries under load. Any process sharing the
+ * database may run it; pruning is idempotent.
  */
 export class RetentionTask implements RepositoryObserver {
   readonly #storage: StoragePort;
@@ -39,7 +43,8 @@ export class RetentionTask implements RepositoryObserver {
     const retention = { before: this.#clock() - this.#options.maxAgeMs, keep: this.#options.maxRows };
     const journal = await this.#storage.pruneJournal(retention);
     const stats = await this.#storage.pruneStats(retention);
-    return { journal, stats };
+    const commits = (await this.#storage.pruneCommits?.(this.#clock() - this.#options.commitRecordsMaxAgeMs)) ?? 0;
+    return { journal, stats, commits };
   }
 
   async onClose(): Promise<void> {

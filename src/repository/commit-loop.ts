@@ -1,5 +1,5 @@
 import { type CommitPlan, type ConflictEvent, rebasePlan, toWriteSet } from '../core/commit-plan.ts';
-import { ConflictError, hasCode } from '../core/errors.ts';
+import { ConflictError, hasCode, StorageError } from '../core/errors.ts';
 import { exhaustedEntries, type JournalEntry } from '../core/journal.ts';
 import type { PolicyTable } from '../core/merge-policy.ts';
 import type { WriteResult } from '../core/write-set.ts';
@@ -28,6 +28,11 @@ class RebasedAttempt extends Error {
   readonly retryable = true;
 }
 
+/** A storage failure after which the attempt may or may not have been written (a lost COMMIT). */
+function isAmbiguous(error: unknown): boolean {
+  return hasCode(error, 'storage') && error.context.ambiguous === true;
+}
+
 function rowsOf(plan: CommitPlan): number {
   return plan.inserts.length + plan.updates.length + plan.deletes.length;
 }
@@ -36,7 +41,10 @@ function rowsOf(plan: CommitPlan): number {
  * The one write path: apply the plan as one atomic attempt; on a compare-and-swap miss, rebase
  * onto the rows found stale and try again, with bounded jittered backoff. Busy databases are
  * retried too. A conflict that cannot merge ends the loop with that ConflictError; a spent
- * budget ends it with `retries_exhausted`. Either way nothing of the commit was written.
+ * budget ends it with `retries_exhausted`. Either way nothing of the commit was written. An
+ * attempt whose COMMIT was lost is retried with the same commit id, which storage uses to write a
+ * commit at most once; should the budget run out before any retry gets an answer, the commit
+ * fails with a StorageError whose `context.ambiguous` says it may have been written.
  */
 export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Promise<Committed> {
   const { storage, observers } = ctx;
@@ -91,6 +99,9 @@ export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Pr
     return writeSet();
   };
 
+  // A lost COMMIT leaves the commit's fate unknown until a later attempt (same commit id) gets an
+  // answer from storage, which then knows it: should none, the caller is told so.
+  let unknownOutcome: unknown;
   const attempt = async (): Promise<Committed> => {
     attempts++;
     passStarted = ctx.now();
@@ -98,9 +109,11 @@ export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Pr
     try {
       result = await storage.apply(writeSet(), inPlace);
     } catch (error) {
+      if (isAmbiguous(error)) unknownOutcome = error;
       attempted(saysRetryable(error) ? 'busy' : 'error');
       throw error;
     }
+    unknownOutcome = undefined;
     if (result.ok) {
       attempted('committed');
       report(journal);
@@ -132,6 +145,13 @@ export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Pr
     finish('committed');
     return committed;
   } catch (error) {
+    if (unknownOutcome !== undefined) {
+      finish('error');
+      throw new StorageError(
+        `commit ${commitId}: a connection was lost while it committed, and no later attempt (of ${attempts}) could tell whether it was written`,
+        { cause: error, context: { ambiguous: true, commitId, attempts } },
+      );
+    }
     if (saysRetryable(error)) {
       await journalAlone(exhaustedEntries(journal, ctx.clock()));
       finish('exhausted');

@@ -57,6 +57,12 @@ export const repositoryOptionsSchema = z
   .refine((o) => o.url !== undefined || o.storage !== undefined || o.pool !== undefined, {
     message: 'give url, storage or pool',
     path: ['url'],
+  })
+  // A retry after a lost COMMIT must still find the commit's record (PostgreSQL).
+  .refine((o) => !o.journalRetention || o.retry.maxRetryTimeMs < o.journalRetention.commitRecordsMaxAgeMs, {
+    message:
+      'must be shorter than journalRetention.commitRecordsMaxAgeMs (a commit retried after its record went could be written twice)',
+    path: ['retry', 'maxRetryTimeMs'],
   });
 
 export type RepositoryOptions = z.input<typeof repositoryOptionsSchema>;

@@ -59,6 +59,9 @@ export interface StoragePort {
    * (busy) throw a retryable `StorageError`. A backend that can keep its locks while it asks
    * (`capabilities.rebaseInPlace`) calls `rebase` with the stale rows and applies the write set
    * it returns instead, in the same transaction: a writer then cannot be starved on a hot row.
+   * Where a lost connection can leave a commit's outcome unknown (PostgreSQL), an attempt whose
+   * `commitId` landed before returns that attempt's result and writes nothing, so the loop may
+   * retry it.
    */
   apply(writeSet: WriteSet, rebase?: RebaseInPlace): Promise<WriteResult>;
 
@@ -85,6 +88,13 @@ export interface StoragePort {
 
   /** As `pruneJournal`, for stats rows (by interval start); returns how many went. */
   pruneStats(retention: JournalRetention): Promise<number>;
+
+  /**
+   * Deletes commit records older than `before` (ms since the epoch); returns how many went.
+   * Present on backends that record commit ids (PostgreSQL), so that a commit whose COMMIT reply
+   * was lost can be retried without being written twice; a record must outlive its commit's retries.
+   */
+  pruneCommits?(before: number): Promise<number>;
 
   /** Releases connections and files. Idempotent. */
   close(): Promise<void>;

@@ -2,22 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WriteResult, WriteSet } from '../../src/core/write-set.ts';
 import type { StoragePort } from '../../src/storage/storage-port.ts';
 import { backends, type TestDatabase } from '../support/backends.ts';
+import { newNode, writeSet } from '../support/write-sets.ts';
 
 const W = 'writer1';
-let seq = 0;
-const ws = (parts: Partial<WriteSet>): WriteSet => ({
-  writer: W,
-  commitId: `c${++seq}`,
-  at: 1_700_000_000_000 + seq,
-  journal: [],
-  endpoints: [],
-  checks: [],
-  updates: [],
-  deletes: [],
-  inserts: [],
-  ...parts,
-});
-const node = (id: string, fields = {}) => ({ kind: 'node' as const, id, type: 'T', root: 'r', fields });
+const ws = (parts: Partial<WriteSet>): WriteSet => writeSet({ writer: W, ...parts });
+const node = newNode;
 const edge = (id: string, source: string, target: string) => ({
   kind: 'edge' as const,
   id,

@@ -1,23 +1,9 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WriteSet } from '../../src/core/write-set.ts';
 import { type AttemptEvent, openRepository, type Repository } from '../../src/index.ts';
 import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
 import { createScratchSchema, PG_URL, type ScratchSchema, waiterBehind } from '../support/postgres-database.ts';
-
-const ws = (parts: Partial<WriteSet>): WriteSet => ({
-  writer: 'w1',
-  commitId: 'c1',
-  at: 1_700_000_000_000,
-  journal: [],
-  endpoints: [],
-  checks: [],
-  updates: [],
-  deletes: [],
-  inserts: [],
-  ...parts,
-});
-const node = (id: string) => ({ kind: 'node' as const, id, type: 'T', root: 'r', fields: {} });
+import { newNode as node, writeSet as ws } from '../support/write-sets.ts';
 
 /** Collects attempt outcomes, and calls `onBusy` at the first busy one. */
 function attempts(onBusy: () => void = () => {}) {

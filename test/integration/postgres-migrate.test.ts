@@ -31,7 +31,7 @@ describe.skipIf(!PG_URL)('a PostgreSQL schema', () => {
     const tables = await admin.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_\\_%' ORDER BY 1",
     );
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['anchors', 'commit_stats', 'conflict_journal', 'edge_refs']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['anchors', 'commit_stats', 'commits', 'conflict_journal', 'edge_refs']);
     // Every one of them works on the same tables.
     for (const [i, s] of opened.entries()) await s.ensureRoot(`root-${i}`, 'w');
     expect((await opened[0]?.scan({ type: 'Root', limit: 10 }))?.map((r) => r.id)).toHaveLength(6);

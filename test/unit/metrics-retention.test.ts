@@ -28,11 +28,15 @@ describe.each(backends)('journal retention on $name', (backend) => {
       Array.from({ length: 10 }, (_, i) => emptyStats('w', backend.name, T0 + i * 1000, T0 + i * 1000 + 999)),
     );
     // Now is T0 + 10 s: a 7.5 s age limit keeps rows 3..9; 4 rows keep 6..9.
-    const task = new RetentionTask(storage, { maxRows: 4, maxAgeMs: 7500, intervalMs: 3_600_000 }, () => T0 + 10_000);
-    expect(await task.prune()).toEqual({ journal: 6, stats: 6 });
+    const task = new RetentionTask(
+      storage,
+      { maxRows: 4, maxAgeMs: 7500, intervalMs: 3_600_000, commitRecordsMaxAgeMs: 3_600_000 },
+      () => T0 + 10_000,
+    );
+    expect(await task.prune()).toEqual({ journal: 6, stats: 6, commits: 0 });
     expect((await storage.readJournal({})).map((e) => e.commitId)).toEqual(['c6', 'c7', 'c8', 'c9']);
     expect((await storage.readStats({})).map((s) => s.start - T0)).toEqual([6000, 7000, 8000, 9000]);
-    expect(await task.prune()).toEqual({ journal: 0, stats: 0 });
+    expect(await task.prune()).toEqual({ journal: 0, stats: 0, commits: 0 });
     await task.onClose();
     await db.cleanup();
   });

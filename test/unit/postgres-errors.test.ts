@@ -21,15 +21,27 @@ describe('PostgreSQL errors as StorageErrors', () => {
     expect((wrapped as Error).message).toContain(what);
   });
 
-  it('makes a lost socket retryable, except while COMMIT was in flight (the commit may have landed)', () => {
+  it('makes a lost socket retryable, and says ambiguous when COMMIT was in flight (the commit may have landed)', () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
     expect(toStorageError(reset, 'commit')).toMatchObject({ retryable: true, context: { ambiguous: false } });
     const terminated = new Error('Connection terminated unexpectedly');
-    expect(toStorageError(terminated, 'commit')).toMatchObject({ retryable: true });
-    expect(toStorageError(terminated, 'commit', { committing: true })).toMatchObject({
-      code: 'storage',
+    expect(toStorageError(terminated, 'commit')).toMatchObject({ retryable: true, context: { ambiguous: false } });
+    // Retryable all the same: the retry carries the same commit id, and finds the commit's record if it landed.
+    for (const lost of [terminated, reset]) {
+      const wrapped = toStorageError(lost, 'commit', { committing: true });
+      expect(wrapped).toMatchObject({ code: 'storage', retryable: true, context: { ambiguous: true } });
+      expect((wrapped as Error).message).toContain('may or may not have been written');
+    }
+  });
+
+  it('is not ambiguous about a server error met while committing (the server answered: nothing was written)', () => {
+    expect(toStorageError(serverError('40001'), 'commit', { committing: true })).toMatchObject({
+      retryable: true,
+      context: { ambiguous: false },
+    });
+    expect(toStorageError(serverError('23514'), 'commit', { committing: true })).toMatchObject({
       retryable: false,
-      context: { ambiguous: true },
+      context: { ambiguous: false },
     });
   });
 

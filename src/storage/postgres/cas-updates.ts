@@ -11,12 +11,14 @@ export function writtenRow(r: { version: number; vv: string }): WrittenRow {
 /**
  * Compare-and-swap of the write set's updates (`UPDATE … WHERE id AND version`), with `journal`
  * rows written by the same statement only if every row matched. Returns the rows written: fewer
- * than the updates means a miss (and, outside a transaction, nothing was written).
+ * than the updates means a miss (and, outside a transaction, nothing was written). `recorded`
+ * (one update, autocommit): the statement also records the commit id (see `casOneRecorded`).
  */
 export async function casUpdates(
   client: Client,
   ws: WriteSet,
   journal: readonly JournalEntry[],
+  recorded = false,
 ): Promise<Map<string, WrittenRow>> {
   const written = new Map<string, WrittenRow>();
   if (ws.updates.length === 0) return written;
@@ -26,8 +28,13 @@ export async function casUpdates(
     u.length === 1 && one
       ? [one.id, one.expect, JSON.stringify(one.fields), ws.writer]
       : [u.map((x) => x.id), u.map((x) => x.expect), u.map((x) => JSON.stringify(x.fields)), ws.writer];
-  const stmt = u.length === 1 ? SQL.casOne : SQL.casMany;
-  const rows = await run<{ id: string; version: number; vv: string }>(client, stmt, [...params, ...journalColumns(journal)]);
+  const stmt = u.length > 1 ? SQL.casMany : recorded ? SQL.casOneRecorded : SQL.casOne;
+  const record = recorded ? [ws.commitId, Math.round(ws.at)] : [];
+  const rows = await run<{ id: string; version: number; vv: string }>(client, stmt, [
+    ...params,
+    ...journalColumns(journal),
+    ...record,
+  ]);
   for (const r of rows) written.set(r.id, writtenRow(r));
   return written;
 }

@@ -35,9 +35,11 @@ function isConnectionLoss(error: Error, code: string | undefined): boolean {
 /**
  * Wraps a driver error as a StorageError. Serialization failures (40001), deadlocks (40P01),
  * lock timeouts and lost connections are retryable: the server rolled the attempt back. A
- * connection lost while COMMIT was in flight is not: the commit may have landed, and a retry
- * would rebase onto its own write; the error says `ambiguous` instead. Errors that are not from
- * the driver or the server (ours, programming errors) pass through unchanged.
+ * connection lost while committing (`committing`: COMMIT, or a write's autocommit statement, was
+ * in flight) may have landed: the error says `ambiguous`, and is retryable all the same, since
+ * every commit attempt records its commit id first and a retry of a landed commit only reads
+ * what it wrote (commit-record.ts). Errors that are not from the driver or the server (ours,
+ * programming errors) pass through unchanged.
  */
 export function toStorageError(error: unknown, doing: string, options: { committing?: boolean } = {}): unknown {
   if (!(error instanceof Error) || hasCode(error, 'storage')) return error;
@@ -46,8 +48,7 @@ export function toStorageError(error: unknown, doing: string, options: { committ
   const transient = code === undefined ? undefined : TRANSIENT_SQLSTATES.get(code);
   if (transient) return wrap(error, doing, transient, { retryable: true, code });
   if (isConnectionLoss(error, code)) {
-    const ambiguous = options.committing === true;
-    return wrap(error, doing, 'connection lost', { retryable: !ambiguous, ambiguous, code });
+    return wrap(error, doing, 'connection lost', { retryable: true, ambiguous: options.committing === true, code });
   }
   if (code === undefined || !SQLSTATE.test(code)) return error;
   return wrap(error, doing, `PostgreSQL failed (${code}): ${error.message}`, { retryable: false, code });
@@ -59,7 +60,7 @@ function wrap(
   what: string,
   how: { retryable: boolean; ambiguous?: boolean; code: string | undefined },
 ): StorageError {
-  const detail = how.ambiguous ? '; the commit may or may not have been written' : '';
+  const detail = how.ambiguous ? '; the commit may or may not have been written (a retry finds out by its commit id)' : '';
   return new StorageError(`${doing}: ${what}${detail}`, {
     cause: error,
     retryable: how.retryable,

@@ -70,3 +70,9 @@ export async function pruneRows(
   const res = await pool.query({ ...stmt, values: [retention.before ?? null, retention.keep ?? null] });
   return res.rowCount ?? 0;
 }
+
+/** Deletes commit records older than `before` (ms since the epoch); returns how many went. */
+export async function pruneCommits(pool: pg.Pool, before: number): Promise<number> {
+  const res = await pool.query({ ...SQL.pruneCommits, values: [before] });
+  return res.rowCount ?? 0;
+}

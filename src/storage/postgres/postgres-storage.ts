@@ -14,9 +14,10 @@ import type {
   StoragePort,
 } from '../storage-port.ts';
 import { applyWriteSet } from './apply-write-set.ts';
+import { optimisticAttempt, recordedAttempt } from './commit-attempt.ts';
 import { ContendedRows } from './contended-rows.ts';
 import { createPool, migratePostgres } from './open-postgres.ts';
-import { applyOptimistic, isSingleRow } from './optimistic-write.ts';
+import { isSingleRow } from './optimistic-write.ts';
 import { sqlState, toStorageError, UNIQUE_VIOLATION } from './postgres-errors.ts';
 import * as journal from './postgres-journal.ts';
 import { run, SQL } from './statements.ts';
@@ -40,7 +41,9 @@ export interface PostgresStorageOptions {
  * locks and goes on. A one-row write set is first tried as a single autocommit CAS statement
  * (the row is locked for one statement, not for round trips); after a miss its row counts as
  * contended, and writes to it lock first until one meets no conflict. Serialization failures,
- * deadlocks, lock timeouts and lost connections throw a retryable StorageError.
+ * deadlocks, lock timeouts and lost connections throw a retryable StorageError — a connection
+ * lost while committing too: every attempt records its write set's commit id first, so a retry
+ * of a commit that did land returns what it wrote instead of applying it again.
  */
 export class PostgresStorage implements StoragePort {
   readonly backend = 'postgres';
@@ -96,7 +99,7 @@ export class PostgresStorage implements StoragePort {
   async apply(ws: WriteSet, rebase?: RebaseInPlace): Promise<WriteResult> {
     const row = isSingleRow(ws) ? (ws.updates[0] as WriteSet['updates'][number]).id : undefined;
     if (row !== undefined && !this.#contended.has(row)) {
-      const result = await this.#read('commit', () => applyOptimistic(this.#pool, ws, rebase !== undefined));
+      const result = await optimisticAttempt(await this.#connect(), ws);
       if (result) return result;
       this.#contended.note(row, true);
     }
@@ -108,7 +111,7 @@ export class PostgresStorage implements StoragePort {
         return rebase(stale);
       });
     try {
-      const result = await this.#inTransaction('commit', (client) => applyWriteSet(client, ws, inPlace));
+      const result = await recordedAttempt(await this.#connect(), ws, (client) => applyWriteSet(client, ws, inPlace));
       if (row !== undefined && result.ok) this.#contended.note(row, conflicted);
       return result;
     } catch (error) {
@@ -118,31 +121,6 @@ export class PostgresStorage implements StoragePort {
       const taken = await this.load(ws.inserts.map((a) => a.id));
       if (taken.size === 0) throw toStorageError(error, 'commit');
       return { ok: false, stale: [...taken].map(([id, current]) => ({ id, current })) };
-    }
-  }
-
-  /**
-   * One transaction on one pooled connection: commit when `fn` succeeds, roll back when it
-   * returns stale rows or throws. A unique violation is rethrown as is, for `apply` to turn into
-   * stale rows; other driver errors become StorageErrors.
-   */
-  async #inTransaction(doing: string, fn: (client: pg.PoolClient) => Promise<WriteResult>): Promise<WriteResult> {
-    const client = await this.#read(doing, () => this.#pool.connect());
-    let committing = false;
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      committing = result.ok;
-      await client.query(result.ok ? 'COMMIT' : 'ROLLBACK');
-      return result;
-    } catch (error) {
-      if (!committing) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-      else broken = error instanceof Error ? error : new Error(String(error));
-      if (!committing && sqlState(error) === UNIQUE_VIOLATION) throw error;
-      throw toStorageError(error, doing, { committing });
-    } finally {
-      client.release(broken);
     }
   }
 
@@ -182,6 +160,18 @@ export class PostgresStorage implements StoragePort {
 
   async pruneStats(retention: JournalRetention): Promise<number> {
     return this.#read('prune stats', () => journal.pruneRows(this.#pool, 'commit_stats', retention));
+  }
+
+  async pruneCommits(before: number): Promise<number> {
+    return this.#read('prune commits', () => journal.pruneCommits(this.#pool, before));
+  }
+
+  async #connect(): Promise<pg.PoolClient> {
+    const client = await this.#read('commit', () => this.#pool.connect());
+    // A connection lost mid-query fails that query; the client also emits 'error', which, with no
+    // listener (the pool listens only while the client is idle), would crash the process.
+    if (client.listenerCount('error') === 0) client.on('error', () => {});
+    return client;
   }
 
   async #read<T>(doing: string, fn: () => Promise<T>): Promise<T> {

@@ -82,3 +82,21 @@ export const commitStats = pgTable(
   },
   (t) => [index('commit_stats_start').on(t.startAt)],
 );
+
+/**
+ * One row per commit, inserted first in the commit's own transaction (or by its one-row
+ * autocommit statement): a commit whose COMMIT reply was lost is retried with the same id, and
+ * its record says whether the first attempt landed and, if so, what it wrote (`result`, JSON
+ * text of commit-record.ts). PostgreSQL only: on SQLite a live caller always knows the outcome.
+ * `at` (ms since the epoch) is for pruning; BRIN, as rows arrive in time order and each commit
+ * should pay as little as possible for the index.
+ */
+export const commits = pgTable(
+  'commits',
+  {
+    id: text('id').primaryKey(),
+    at: bigint('at', { mode: 'number' }).notNull(),
+    result: text('result'),
+  },
+  (t) => [index('commits_at').using('brin', t.at)],
+);

@@ -36,6 +36,29 @@ const pruneSql = (table: string, at: string) =>
      OR seq <= (SELECT seq FROM ${table} WHERE $2::bigint IS NOT NULL AND ($1::bigint IS NULL OR ${at} >= $1)
                 ORDER BY seq DESC LIMIT 1 OFFSET $2)`;
 
+// Journal rows ($5…$13) written by a CAS statement only if `matched` holds.
+const journalIf = (matched: string) =>
+  `journaled AS (
+     INSERT INTO conflict_journal (at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers)
+     SELECT j.at, j.commit_id, j.writer, j.anchor_id, j.anchor_type, j.kind, j.resolution, j.fields, j.writers
+     FROM ${journalRows(5)}
+     WHERE ${matched}
+     ORDER BY j.n
+   )`;
+
+// The record of commit $14 (at $15) with the one row written, in commit-record.ts's shape.
+const recordOne = `, recorded AS (
+     INSERT INTO commits (id, at, result)
+     SELECT $14, $15, json_build_object('written', json_build_array(json_build_array(id, version, vv)))::text FROM cas
+   )`;
+
+const casOneSql = (recorded: boolean) =>
+  `WITH cas AS (
+     UPDATE anchors SET fields = $3, version = version + 1, vv = ${bumpVv('$4')}
+     WHERE id = $1 AND version = $2 RETURNING id, version, vv
+   ), ${journalIf('EXISTS (SELECT 1 FROM cas)')}${recorded ? recordOne : ''}
+   SELECT id, version, vv::text AS vv FROM cas`;
+
 export const SQL = {
   rowsByIds: statement('rows_by_ids', `SELECT ${ROW} FROM anchors WHERE id = ANY($1::text[])`),
   edgeIds: statement('edge_ids', 'SELECT edge_id FROM edge_refs WHERE node_id = $1 ORDER BY seq'),
@@ -70,20 +93,14 @@ export const SQL = {
    * statement, so on its own (autocommit) it is a whole atomic write. (The hot path: measured
    * several times cheaper than `casMany` with one row.)
    */
-  casOne: statement(
-    'cas_one',
-    `WITH cas AS (
-       UPDATE anchors SET fields = $3, version = version + 1, vv = ${bumpVv('$4')}
-       WHERE id = $1 AND version = $2 RETURNING id, version, vv::text AS vv
-     ), journaled AS (
-       INSERT INTO conflict_journal (at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers)
-       SELECT j.at, j.commit_id, j.writer, j.anchor_id, j.anchor_type, j.kind, j.resolution, j.fields, j.writers
-       FROM ${journalRows(5)}
-       WHERE EXISTS (SELECT 1 FROM cas)
-       ORDER BY j.n
-     )
-     SELECT id, version, vv FROM cas`,
-  ),
+  casOne: statement('cas_one', casOneSql(false)),
+  /**
+   * `casOne` as a whole commit on its own (autocommit): it also records commit id $14 (at $15)
+   * with what it wrote, if it matched. A retry after a lost reply then misses (the row moved)
+   * and goes on to a transaction, which finds the record; should the row match while the id is
+   * recorded, the unique key refuses the statement and nothing is written.
+   */
+  casOneRecorded: statement('cas_one_recorded', casOneSql(true)),
   /** As `casOne`, for every row in the arrays; the journal rows only if every row matched. */
   casMany: statement(
     'cas_many',
@@ -92,13 +109,7 @@ export const SQL = {
        FROM unnest($1::text[], $2::int[], $3::text[]) AS u(id, expect, fields)
        WHERE a.id = ANY($1::text[]) AND a.id = u.id AND a.version = u.expect
        RETURNING a.id, a.version, a.vv::text AS vv
-     ), journaled AS (
-       INSERT INTO conflict_journal (at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers)
-       SELECT j.at, j.commit_id, j.writer, j.anchor_id, j.anchor_type, j.kind, j.resolution, j.fields, j.writers
-       FROM ${journalRows(5)}
-       WHERE (SELECT count(*) FROM cas) = cardinality($1::text[])
-       ORDER BY j.n
-     )
+     ), ${journalIf('(SELECT count(*) FROM cas) = cardinality($1::text[])')}
      SELECT id, version, vv FROM cas`,
   ),
   bump: statement(
@@ -160,6 +171,8 @@ export const SQL = {
      FROM commit_stats WHERE start_at >= $1 ORDER BY seq LIMIT $2`,
   ),
   pruneStats: statement('prune_stats', pruneSql('commit_stats', 'start_at')),
+  commitResult: statement('commit_result', 'SELECT result FROM commits WHERE id = $1'),
+  pruneCommits: statement('prune_commits', 'DELETE FROM commits WHERE at < $1'),
 } as const;
 
 export type Client = Pick<PoolClient, 'query'>;
