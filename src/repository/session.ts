@@ -294,7 +294,8 @@ export class Session {
           ? this.#ctx.storage.loadEdgeIdsSync?.bind(this.#ctx.storage)
           : undefined;
         const live = liveFromRow(row, sync);
-        if (live.kind === 'node' && !sync) live.storedEdgeIds = await this.#ctx.storage.loadEdgeIds(id);
+        if (live.kind === 'node' && !sync)
+          live.storedEdgeIds = row.edgeIds ? [...row.edgeIds] : await this.#ctx.storage.loadEdgeIds(id);
         if (!this.#anchors.has(id)) this.#anchors.set(id, live);
       }
     }

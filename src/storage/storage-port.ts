@@ -3,6 +3,12 @@ import type { JournalEntry } from '../core/journal.ts';
 import type { AnchorRow } from '../core/row.ts';
 import type { WriteResult, WriteSet } from '../core/write-set.ts';
 
+/**
+ * A row as `load` returns it. Backends without synchronous reads may bring a node's edge ids
+ * along (one round trip instead of two); the others leave them to `loadEdgeIds`.
+ */
+export type LoadedRow = AnchorRow & { readonly edgeIds?: readonly string[] };
+
 /** What a backend can do beyond the port's minimum; the repository reads flags, never names. */
 export interface StorageCapabilities {
   /** Reads can run synchronously (`loadEdgeIdsSync`), so edge lists can load on first access. */
@@ -38,8 +44,8 @@ export interface StoragePort {
   readonly backend: string;
   readonly capabilities: StorageCapabilities;
 
-  /** Rows by id, as stored now. Missing ids are absent from the map. Edge lists are not included. */
-  load(ids: readonly string[]): Promise<Map<string, AnchorRow>>;
+  /** Rows by id, as stored now. Missing ids are absent from the map. Edge lists only as `edgeIds`, where a backend brings them. */
+  load(ids: readonly string[]): Promise<Map<string, LoadedRow>>;
 
   /** A node's edge ids in stored (creation) order. Cost follows the degree; call it only when needed. */
   loadEdgeIds(nodeId: string): Promise<string[]>;

@@ -50,6 +50,18 @@ describe.each(backends)('storage port on $name', (backend) => {
     expect(e).toMatchObject({ kind: 'edge', source: 'a', target: 'b', version: 1 });
   });
 
+  it('loads a node with its edge ids where the backend brings them, the same as loadEdgeIds', async () => {
+    ok(await s.apply(ws({ inserts: [node('a'), node('b'), node('c')] })));
+    ok(await s.apply(ws({ inserts: [edge('e1', 'a', 'b'), edge('e2', 'c', 'a')] })));
+    const rows = await s.load(['a', 'b', 'c', 'e1']);
+    for (const id of ['a', 'b', 'c']) {
+      const brought = rows.get(id)?.edgeIds;
+      if (brought !== undefined) expect(brought).toEqual(await s.loadEdgeIds(id));
+    }
+    expect(rows.get('e1')?.edgeIds).toBeUndefined();
+    if (!s.capabilities.syncReads) expect(rows.get('a')?.edgeIds).toEqual(['e1', 'e2']);
+  });
+
   it('lists a self-loop once', async () => {
     ok(await s.apply(ws({ inserts: [node('a'), edge('e', 'a', 'a')] })));
     expect(await s.loadEdgeIds('a')).toEqual(['e']);

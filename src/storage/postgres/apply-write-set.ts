@@ -3,6 +3,7 @@ import { nodesFirst } from '../apply-order.ts';
 import { EndpointWatch } from '../endpoint-watch.ts';
 import type { RebaseInPlace } from '../storage-port.ts';
 import { casUpdates, writtenRow } from './cas-updates.ts';
+import { type CommitWith, finalCasStatement, isUpdatesOnly, writtenBy } from './final-cas.ts';
 import { findStale, type Locked, type LockedRow, lockRows, staleRows } from './lock-rows.ts';
 import { writeJournal } from './postgres-journal.ts';
 import { type Client, run, SQL } from './statements.ts';
@@ -84,7 +85,12 @@ async function deleteRows(client: Client, ws: WriteSet, locked: Locked, moved: S
  * compare-and-swap updates (`WHERE id AND version`), inserts with their edge-list rows, deletes
  * with their cascade, one version bump per endpoint whose edge list moved, journal rows.
  */
-export async function applyWriteSet(client: Client, first: WriteSet, rebase?: RebaseInPlace): Promise<WriteResult> {
+export async function applyWriteSet(
+  client: Client,
+  first: WriteSet,
+  rebase?: RebaseInPlace,
+  commitWith?: CommitWith,
+): Promise<WriteResult> {
   let ws = first;
   const locked = await lockRows(client, ws);
   let stale = findStale(ws, locked);
@@ -98,6 +104,11 @@ export async function applyWriteSet(client: Client, first: WriteSet, rebase?: Re
     if (stale.size > 0) return { ok: false, stale: await staleRows(client, stale, locked) };
   }
 
+  // Updates alone (a read-modify-write): the writes go with COMMIT, one round trip under the locks.
+  if (commitWith && isUpdatesOnly(ws)) {
+    const written = writtenBy(await commitWith(finalCasStatement(ws)));
+    return { ok: true, written, deleted: [], edgeConflicts: [] };
+  }
   // Journal rows go with the CAS statement when there is one; edge ones (below) at the end.
   const written: Written = await casUpdates(client, ws, ws.journal);
   const missed = ws.updates.filter((u) => !written.has(u.id)).map((u) => u.id);

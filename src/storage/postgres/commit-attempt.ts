@@ -1,6 +1,8 @@
 import type pg from 'pg';
+import type { QueryResult } from 'pg';
 import type { WriteResult, WriteSet } from '../../core/write-set.ts';
 import { beginRecorded, commitRecorded } from './commit-record.ts';
+import type { CommitWith } from './final-cas.ts';
 import { applyOptimistic } from './optimistic-write.ts';
 import { sqlState, toStorageError, UNIQUE_VIOLATION } from './postgres-errors.ts';
 
@@ -35,17 +37,26 @@ export async function optimisticAttempt(client: pg.PoolClient, ws: WriteSet): Pr
 export async function recordedAttempt(
   client: pg.PoolClient,
   ws: WriteSet,
-  fn: (client: pg.PoolClient) => Promise<WriteResult>,
+  fn: (client: pg.PoolClient, commitWith: CommitWith) => Promise<WriteResult>,
 ): Promise<WriteResult> {
   let committing = false;
+  let committed = false;
   let broken: Error | undefined;
+  // `fn` may send its last statement with COMMIT (and the record's result) itself.
+  const commitWith: CommitWith = async (last) => {
+    committing = true;
+    const results = (await client.query(`${last}; COMMIT`)) as unknown as QueryResult[];
+    committed = true;
+    return results[0]?.rows ?? [];
+  };
   try {
     const landed = await beginRecorded(client, ws);
     if (landed) {
       await client.query('ROLLBACK');
       return landed;
     }
-    const result = await fn(client);
+    const result = await fn(client, commitWith);
+    if (committed) return result;
     committing = result.ok;
     if (result.ok) await commitRecorded(client, ws.commitId, result);
     else await client.query('ROLLBACK');

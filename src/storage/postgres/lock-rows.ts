@@ -1,6 +1,6 @@
 import type { AnchorRow } from '../../core/row.ts';
 import type { WriteSet } from '../../core/write-set.ts';
-import { parseRow, type StoredRecord } from '../sqlite/parse-row.ts';
+import { parseRow, type StoredRecord } from '../parse-row.ts';
 import { type Client, run, SQL } from './statements.ts';
 
 /** A row locked by the attempt; content (`fields`, `vv`) only where it differs from what was expected. */

@@ -4,10 +4,11 @@ import { StorageError } from '../../core/errors.ts';
 import type { JournalEntry } from '../../core/journal.ts';
 import type { AnchorRow } from '../../core/row.ts';
 import type { WriteResult, WriteSet } from '../../core/write-set.ts';
-import { parseRow, type StoredRecord } from '../sqlite/parse-row.ts';
+import { parseRow, type StoredRecord } from '../parse-row.ts';
 import type {
   JournalQuery,
   JournalRetention,
+  LoadedRow,
   RebaseInPlace,
   ScanQuery,
   StorageCapabilities,
@@ -79,11 +80,15 @@ export class PostgresStorage implements StoragePort {
     return this.#pool;
   }
 
-  async load(ids: readonly string[]): Promise<Map<string, AnchorRow>> {
-    const out = new Map<string, AnchorRow>();
+  async load(ids: readonly string[]): Promise<Map<string, LoadedRow>> {
+    const out = new Map<string, LoadedRow>();
     if (ids.length === 0) return out;
-    const records = await this.#read('load', () => run<StoredRecord>(this.#pool, SQL.rowsByIds, [[...ids]]));
-    for (const rec of records) out.set(rec.id, parseRow(rec));
+    type WithEdgeIds = StoredRecord & { edge_ids: string[] | null };
+    const records = await this.#read('load', () => run<WithEdgeIds>(this.#pool, SQL.rowsWithEdgeIds, [[...ids]]));
+    for (const rec of records) {
+      const row = parseRow(rec);
+      out.set(rec.id, rec.edge_ids === null ? row : { ...row, edgeIds: rec.edge_ids });
+    }
     return out;
   }
 
@@ -111,7 +116,9 @@ export class PostgresStorage implements StoragePort {
         return rebase(stale);
       });
     try {
-      const result = await recordedAttempt(await this.#connect(), ws, (client) => applyWriteSet(client, ws, inPlace));
+      const result = await recordedAttempt(await this.#connect(), ws, (client, commitWith) =>
+        applyWriteSet(client, ws, inPlace, commitWith),
+      );
       if (row !== undefined && result.ok) this.#contended.note(row, conflicted);
       return result;
     } catch (error) {

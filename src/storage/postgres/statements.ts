@@ -15,7 +15,7 @@ export interface Statement {
 
 const ROW = 'id, kind, type, root, fields, source, target, version, vv::text AS vv';
 // vv[writer] += 1 inside the UPDATE, so the count and the version move in one statement.
-const bumpVv = (writer: string) =>
+export const bumpVv = (writer: string) =>
   `jsonb_set(vv, ARRAY[${writer}::text], to_jsonb(coalesce((vv ->> ${writer}::text)::bigint, 0) + 1))`;
 // The advisory-lock key of an id (advisory locks are per database: the schema is in the key).
 // Absent reads and root creation serialize on it.
@@ -61,6 +61,13 @@ const casOneSql = (recorded: boolean) =>
 
 export const SQL = {
   rowsByIds: statement('rows_by_ids', `SELECT ${ROW} FROM anchors WHERE id = ANY($1::text[])`),
+  /** Rows with their nodes' edge lists, for sessions: one round trip per batch, not one per node. */
+  rowsWithEdgeIds: statement(
+    'rows_with_edge_ids',
+    `SELECT ${ROW}, CASE WHEN kind = 'node' THEN
+       ARRAY(SELECT r.edge_id FROM edge_refs r WHERE r.node_id = anchors.id ORDER BY r.seq) END AS edge_ids
+     FROM anchors WHERE id = ANY($1::text[])`,
+  ),
   edgeIds: statement('edge_ids', 'SELECT edge_id FROM edge_refs WHERE node_id = $1 ORDER BY seq'),
   /** One statement, so the advisory lock (taken first, by the CTE) covers the insert. */
   ensureRoot: statement(

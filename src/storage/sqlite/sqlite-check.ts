@@ -3,7 +3,7 @@ import type { CheckReport, Finding } from '../../check/finding.ts';
 import { REPAIRABLE } from '../../check/finding.ts';
 import type { AnchorRow } from '../../core/row.ts';
 import { total } from '../../core/version-vector.ts';
-import { parseRow, type StoredRecord } from './parse-row.ts';
+import { parseRow, type StoredRecord } from '../parse-row.ts';
 
 /** The writer id repairs are counted under in version vectors. */
 export const REPAIR_WRITER = 'anchorage-check';

@@ -7,6 +7,7 @@ import type { AnchorRow } from '../../core/row.ts';
 import type { WriteResult, WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { nodesFirst } from '../apply-order.ts';
 import { EndpointWatch } from '../endpoint-watch.ts';
+import { parseRow, type StoredRecord } from '../parse-row.ts';
 import type {
   JournalQuery,
   JournalRetention,
@@ -16,7 +17,6 @@ import type {
   StoragePort,
 } from '../storage-port.ts';
 import { openSqlite, type SqliteOpenOptions } from './open-sqlite.ts';
-import { parseRow, type StoredRecord } from './parse-row.ts';
 import { pruneRows } from './prune-rows.ts';
 import { anchors, conflictJournal } from './schema.ts';
 import { toStorageError } from './sqlite-errors.ts';

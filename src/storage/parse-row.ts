@@ -1,5 +1,5 @@
-import { StorageError } from '../../core/errors.ts';
-import type { AnchorRow } from '../../core/row.ts';
+import { StorageError } from '../core/errors.ts';
+import type { AnchorRow } from '../core/row.ts';
 
 /** An `anchors` row as the driver returns it (JSON still text). */
 export interface StoredRecord {
