@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finalCasStatement } from '../../src/storage/postgres/final-cas.ts';
+import { finalCas, finalCasStatement } from '../../src/storage/postgres/final-cas.ts';
 import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
 import { createScratchSchema, PG_URL, type ScratchSchema } from '../support/postgres-database.ts';
 import { newNode, writeSet } from '../support/write-sets.ts';
@@ -24,7 +24,10 @@ describe.skipIf(!PG_URL)('PostgreSQL: the final compare-and-swap sent with COMMI
 
   const runFinal = async (ws: ReturnType<typeof writeSet>) => {
     await client.query(`BEGIN; INSERT INTO commits (id, at) VALUES ('${ws.commitId}', 1)`);
-    return client.query(`${finalCasStatement(ws)}; COMMIT`);
+    return finalCas(ws, async (last) => {
+      const results = (await client.query(`${last(client)}; COMMIT`)) as unknown as pg.QueryResult[];
+      return { rows: results.at(-2)?.rows ?? [], connection: client };
+    });
   };
   const stored = async () => {
     const rows = await storage.load(['a', 'b']);
@@ -56,6 +59,9 @@ describe.skipIf(!PG_URL)('PostgreSQL: the final compare-and-swap sent with COMMI
       { version: 2, x: 1 },
       { version: 2, x: 2 },
     ]);
+    // The statement is prepared on this connection now: the next commit executes it.
+    const next = writeSet({ updates: [{ id: 'a', expect: 2, fields: { x: 3 } }] });
+    expect(finalCasStatement(client, next)).toMatch(/^EXECUTE /);
     const record = await client.query('SELECT result FROM commits WHERE id = $1', [ws.commitId]);
     expect(JSON.parse(record.rows[0].result).written).toHaveLength(2);
     expect(await storage.readJournal({})).toMatchObject([{ anchorId: 'a', resolution: 'merged' }]);

@@ -3,7 +3,7 @@ import { nodesFirst } from '../apply-order.ts';
 import { EndpointWatch } from '../endpoint-watch.ts';
 import type { RebaseInPlace } from '../storage-port.ts';
 import { casUpdates, writtenRow } from './cas-updates.ts';
-import { type CommitWith, finalCasStatement, isUpdatesOnly, writtenBy } from './final-cas.ts';
+import { type CommitWith, finalCas, isUpdatesOnly } from './final-cas.ts';
 import { findStale, type Locked, type LockedRow, lockRows, staleRows } from './lock-rows.ts';
 import { writeJournal } from './postgres-journal.ts';
 import { type Client, run, SQL } from './statements.ts';
@@ -106,7 +106,7 @@ export async function applyWriteSet(
 
   // Updates alone (a read-modify-write): the writes go with COMMIT, one round trip under the locks.
   if (commitWith && isUpdatesOnly(ws)) {
-    const written = writtenBy(await commitWith(finalCasStatement(ws)));
+    const written = await finalCas(ws, commitWith);
     return { ok: true, written, deleted: [], edgeConflicts: [] };
   }
   // Journal rows go with the CAS statement when there is one; edge ones (below) at the end.

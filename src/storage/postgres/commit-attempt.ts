@@ -45,9 +45,9 @@ export async function recordedAttempt(
   // `fn` may send its last statement with COMMIT (and the record's result) itself.
   const commitWith: CommitWith = async (last) => {
     committing = true;
-    const results = (await client.query(`${last}; COMMIT`)) as unknown as QueryResult[];
+    const results = (await client.query(`${last(client)}; COMMIT`)) as unknown as QueryResult[];
     committed = true;
-    return results[0]?.rows ?? [];
+    return { rows: results.at(-2)?.rows ?? [], connection: client };
   };
   try {
     const landed = await beginRecorded(client, ws);

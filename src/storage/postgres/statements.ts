@@ -24,7 +24,7 @@ const idKey = (id: string) => `hashtextextended('anchorage.id:' || current_schem
 const statement = (name: string, text: string): Statement => ({ name: `anchorage_${name}`, text });
 
 // Journal entries as nine parallel arrays from parameter $first on (see `journalColumns`).
-const journalRows = (first: number) => {
+export const journalRows = (first: number) => {
   const types = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
   const params = types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
   return `unnest(${params}) WITH ORDINALITY AS j(at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers, n)`;
