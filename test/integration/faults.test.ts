@@ -15,15 +15,25 @@ interface BusyReport {
   busyRetries: number;
 }
 
-function runBusyWorker(url: string, name: string, count: number): Promise<BusyReport> {
-  return new Promise((resolve, reject) => {
-    const child = fork(BUSY_WORKER, [url, name, String(count)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-    let report: BusyReport | undefined;
-    child.on('message', (m) => {
-      report = m as BusyReport;
-    });
-    child.on('exit', (code) => (code === 0 && report ? resolve(report) : reject(new Error(`worker exited ${code}`))));
-  });
+/** Forks busy writers that open the file, then start writing together once all of them are open. */
+function runBusyWorkers(url: string, names: readonly string[], count: number): Promise<BusyReport[]> {
+  let ready = 0;
+  const children = names.map((name) =>
+    fork(BUSY_WORKER, [url, name, String(count)], { execArgv: ['--import', 'tsx'], stdio: 'inherit' }),
+  );
+  return Promise.all(
+    children.map(
+      (child) =>
+        new Promise<BusyReport>((resolve, reject) => {
+          let report: BusyReport | undefined;
+          child.on('message', (m) => {
+            if (m !== 'ready') report = m as BusyReport;
+            else if (++ready === children.length) for (const c of children) c.send('go');
+          });
+          child.on('exit', (code) => (code === 0 && report ? resolve(report) : reject(new Error(`worker exited ${code}`))));
+        }),
+    ),
+  );
 }
 
 describe('faults on a SQLite file', () => {
@@ -39,7 +49,7 @@ describe('faults on a SQLite file', () => {
     await seed.session({ root: 'busy-root' }).root();
     await seed.close();
 
-    const reports = await Promise.all(['a', 'b', 'c', 'd'].map((n) => runBusyWorker(url, n, 150)));
+    const reports = await runBusyWorkers(url, ['a', 'b', 'c', 'd'], 150);
     const acknowledged = reports.flatMap((r) => r.acknowledged);
     const failed = reports.flatMap((r) => r.failed);
     for (const f of failed) expect(['retries_exhausted', 'storage']).toContain(f.code);

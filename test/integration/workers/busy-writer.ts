@@ -10,6 +10,11 @@ const repo = await openRepository({
   retry: { retries: 6, minDelayMs: 0, maxDelayMs: 1 },
   observers: [{ onRetry: (e) => e.reason === 'busy' && busyRetries++ }],
 });
+// Start together (the parent says go once every worker is open): writers that do not overlap meet no busy database.
+await new Promise<void>((resolve) => {
+  process.once('message', () => resolve());
+  process.send?.('ready');
+});
 const acknowledged: string[] = [];
 const failed: Array<{ node: string; code: string }> = [];
 for (let i = 0; i < Number(countArg); i++) {
