@@ -2,7 +2,7 @@ import { escapeLiteral as lit } from 'pg';
 import type { WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { writtenRow } from './cas-updates.ts';
 import { journalColumns } from './postgres-journal.ts';
-import { bumpVv, journalRows } from './statements.ts';
+import { casManyCtes } from './statements.ts';
 
 /**
  * Sends the attempt's last statements with COMMIT, in one round trip (simple-query protocol),
@@ -19,29 +19,18 @@ export function isUpdatesOnly(ws: WriteSet): boolean {
 }
 
 const NAME = 'anchorage_final_cas';
-const PARAMS = ['text[]', 'int[]', 'text[]', 'text', 'bigint[]', ...Array(8).fill('text[]'), 'text', 'int'];
+const PARAMS = ['text[]', 'int[]', 'text[]', 'text', 'bigint[]', ...Array(8).fill('text[]'), 'text'];
 
 /**
- * Every update's compare-and-swap, the rebase's journal rows ($5…$13) and what the commit wrote
- * (into its record $14), in one statement. The rows are locked and checked, so every CAS
- * matches; should one not ($15 rows expected), the division by zero aborts the transaction, and
- * the COMMIT sent with it never runs.
+ * `casMany`'s compare-and-swap and journal rows, and what the commit wrote, into its record
+ * ($14), in one statement. The rows are locked and checked, so every CAS matches; should one not,
+ * the division by zero aborts the transaction, and the COMMIT sent with it never runs.
  */
-const FINAL_SQL = `WITH v AS (SELECT * FROM unnest($1::text[], $2::int[], $3::text[]) AS v(id, expect, fields)),
-   cas AS (
-     UPDATE anchors SET fields = v.fields, version = anchors.version + 1, vv = ${bumpVv('$4')}
-     FROM v WHERE anchors.id = v.id AND anchors.id = ANY($1::text[]) AND anchors.version = v.expect
-     RETURNING anchors.id, anchors.version, anchors.vv
-   ),
-   journaled AS (
-     INSERT INTO conflict_journal (at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers)
-     SELECT j.at, j.commit_id, j.writer, j.anchor_id, j.anchor_type, j.kind, j.resolution, j.fields, j.writers
-     FROM ${journalRows(5)} ORDER BY j.n
-   ),
+const FINAL_SQL = `WITH ${casManyCtes},
    recorded AS (
      UPDATE commits SET result = json_build_object('written',
        (SELECT json_agg(json_build_array(id, version, vv)) FROM cas))::text
-     WHERE id = $14 AND 1 / ((SELECT count(*) FROM cas) = $15)::int = 1
+     WHERE id = $14 AND 1 / ((SELECT count(*) FROM cas) = cardinality($1::text[]))::int = 1
    )
    SELECT id, version, vv::text AS vv FROM cas`;
 
@@ -69,7 +58,6 @@ export function finalCasStatement(connection: object, ws: WriteSet): string {
     ws.writer,
     ...journalColumns(ws.journal),
     ws.commitId,
-    u.length,
   ];
   const execute = `EXECUTE ${NAME}(${args.map((a, i) => literal(a, PARAMS[i] as string)).join(', ')})`;
   return prepared.has(connection) ? execute : `PREPARE ${NAME} (${PARAMS.join(', ')}) AS ${FINAL_SQL}; ${execute}`;

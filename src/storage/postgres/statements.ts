@@ -24,7 +24,7 @@ const idKey = (id: string) => `hashtextextended('anchorage.id:' || current_schem
 const statement = (name: string, text: string): Statement => ({ name: `anchorage_${name}`, text });
 
 // Journal entries as nine parallel arrays from parameter $first on (see `journalColumns`).
-export const journalRows = (first: number) => {
+const journalRows = (first: number) => {
   const types = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
   const params = types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
   return `unnest(${params}) WITH ORDINALITY AS j(at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers, n)`;
@@ -51,6 +51,17 @@ const recordOne = `, recorded AS (
      INSERT INTO commits (id, at, result)
      SELECT $14, $15, json_build_object('written', json_build_array(json_build_array(id, version, vv)))::text FROM cas
    )`;
+
+/**
+ * Compare-and-swap of every row in the arrays ($1 ids, $2 expected versions, $3 fields; writer
+ * $4) as CTE `cas` (its `vv` still jsonb), and the journal rows ($5…$13) only if every row matched.
+ */
+export const casManyCtes = `cas AS (
+     UPDATE anchors AS a SET fields = u.fields, version = a.version + 1, vv = ${bumpVv('$4')}
+     FROM unnest($1::text[], $2::int[], $3::text[]) AS u(id, expect, fields)
+     WHERE a.id = ANY($1::text[]) AND a.id = u.id AND a.version = u.expect
+     RETURNING a.id, a.version, a.vv
+   ), ${journalIf('(SELECT count(*) FROM cas) = cardinality($1::text[])')}`;
 
 const casOneSql = (recorded: boolean) =>
   `WITH cas AS (
@@ -109,16 +120,7 @@ export const SQL = {
    */
   casOneRecorded: statement('cas_one_recorded', casOneSql(true)),
   /** As `casOne`, for every row in the arrays; the journal rows only if every row matched. */
-  casMany: statement(
-    'cas_many',
-    `WITH cas AS (
-       UPDATE anchors AS a SET fields = u.fields, version = a.version + 1, vv = ${bumpVv('$4')}
-       FROM unnest($1::text[], $2::int[], $3::text[]) AS u(id, expect, fields)
-       WHERE a.id = ANY($1::text[]) AND a.id = u.id AND a.version = u.expect
-       RETURNING a.id, a.version, a.vv::text AS vv
-     ), ${journalIf('(SELECT count(*) FROM cas) = cardinality($1::text[])')}
-     SELECT id, version, vv FROM cas`,
-  ),
+  casMany: statement('cas_many', `WITH ${casManyCtes} SELECT id, version, vv::text AS vv FROM cas`),
   bump: statement(
     'bump',
     `UPDATE anchors SET version = version + 1, vv = ${bumpVv('$2')}

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { toStorageError } from './sqlite-errors.ts';
+import { isBusy, toStorageError } from './sqlite-errors.ts';
 
 /**
  * How long SQLite's own busy handler may block the thread before a write gives the event loop
@@ -14,11 +14,6 @@ export const SYNC_BUSY_MS = 2;
  */
 const MAX_WAIT_MS = 2;
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
-
 /**
  * Runs a synchronous write (a whole transaction) until it gets the write lock, for at most
  * `timeoutMs`: between tries it awaits a short jittered wait, so the process serves other
@@ -32,11 +27,13 @@ export async function whenUnlocked<T>(
   write: () => T,
   random: () => number = Math.random,
 ): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
+  // The clock is read only once a try found the lock taken: the common first try costs nothing more.
+  let deadline: number | undefined;
   for (;;) {
     try {
       return write();
     } catch (error) {
+      deadline ??= performance.now() + timeoutMs;
       const left = deadline - performance.now();
       if (!isBusy(error) || left <= 0) throw toStorageError(error, doing);
       await sleep(Math.min(left, 1 + random() * (MAX_WAIT_MS - 1)));
