@@ -3,7 +3,7 @@
  * anchorage against the same work done by hand with node-postgres, in one run.
  *
  *   npx tsx bench/postgres-hot-row.ts --db postgres://user@host:port/db [--clients 8] [--seconds 5] [--rounds 3] [--warmup 2]
- *     [--only for-update,anchorage]
+ *     [--rtt-ms 0] [--only for-update,anchorage]
  *
  * (`--db` defaults to ANCHORAGE_PG_URL; `source .ci/services` starts a throwaway server.)
  * Every client is a worker thread with its own event loop and connection, as N app servers
@@ -23,6 +23,8 @@ import { parseArgs } from 'node:util';
 import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { type Anchor, type FieldPolicy, openRepository, type PolicyTable, type Repository } from '../src/index.ts';
+import { type CpuSample, cpuPerOp, postmasterOf, sampleCpu } from './cpu-sampler.ts';
+import { startDelayProxy } from './delay-proxy.ts';
 
 type Op = () => Promise<void>;
 interface Contender {
@@ -225,14 +227,50 @@ interface Run {
   readonly p50: number;
   readonly p99: number;
   readonly correct: boolean;
+  /** CPU µs per measured op: the clients' process, and PostgreSQL's (when it runs on this machine). */
+  readonly cpu: { client: number; server: number | undefined };
 }
 
-async function runContender(c: Contender, db: string, clients: number, seconds: number, warmup: number): Promise<Run> {
+/** Samples CPU at `at` (ms since the epoch); the main thread is idle while clients run. */
+const sampleAt = (at: number, postmaster: number | undefined) =>
+  new Promise<CpuSample>((resolve) => setTimeout(() => resolve(sampleCpu(postmaster)), Math.max(0, at - Date.now())));
+
+interface Setup {
+  readonly clients: number;
+  readonly seconds: number;
+  readonly warmup: number;
+  readonly rttMs: number;
+  /** The server's postmaster pid, when it runs on this machine (its CPU is then measured). */
+  readonly postmaster: number | undefined;
+}
+
+/** `url`, or, with a round trip to emulate, the same database behind a delaying proxy. */
+async function clientUrl(url: string, rttMs: number): Promise<{ url: string; close: () => Promise<void> }> {
+  if (rttMs <= 0) return { url, close: async () => {} };
+  const direct = new URL(url);
+  const proxy = await startDelayProxy({ host: direct.hostname, port: Number(direct.port || 5432) }, rttMs);
+  const via = new URL(url);
+  via.hostname = '127.0.0.1';
+  via.port = String(proxy.port);
+  return { url: via.toString(), close: proxy.close };
+}
+
+async function runContender(c: Contender, db: string, { clients, seconds, warmup, rttMs, postmaster }: Setup): Promise<Run> {
   return withSchema(db, async (url) => {
     const id = await c.prepare(url);
-    const starts = await Promise.all(Array.from({ length: clients }, () => inWorker({ contender: c.name, url, id })));
-    const from = Date.now() + warmup * 1000; // every client connected: all start together
-    const results = await Promise.all(starts.map((start) => start({ from, until: from + seconds * 1000 })));
+    const route = await clientUrl(url, rttMs);
+    let results: ClientResult[];
+    let cpu: [Promise<CpuSample>, Promise<CpuSample>];
+    try {
+      const job = { contender: c.name, url: route.url, id };
+      const starts = await Promise.all(Array.from({ length: clients }, () => inWorker(job)));
+      const from = Date.now() + warmup * 1000; // every client connected: all start together
+      const until = from + seconds * 1000;
+      cpu = [sampleAt(from, postmaster), sampleAt(until, postmaster)];
+      results = await Promise.all(starts.map((start) => start({ from, until })));
+    } finally {
+      await route.close();
+    }
     const ops = results.reduce((n, r) => n + r.ops, 0);
     const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
     const final = await c.read(url, id);
@@ -243,6 +281,7 @@ async function runContender(c: Contender, db: string, clients: number, seconds: 
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       correct: final === results.reduce((n, r) => n + r.acks, 0),
+      cpu: cpuPerOp(await cpu[0], await cpu[1], ops),
     };
   });
 }
@@ -255,36 +294,41 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '2' },
+      'rtt-ms': { type: 'string', default: '0' },
       only: { type: 'string' },
     },
   });
   if (!args.db) throw new Error('give --db postgres://… (or set ANCHORAGE_PG_URL; `source .ci/services` starts a server)');
-  const [clients, seconds, rounds, warmup] = [args.clients, args.seconds, args.rounds, args.warmup].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [clients, seconds, rounds, warmup, rttMs] = [args.clients, args.seconds, args.rounds, args.warmup, args['rtt-ms']].map(
+    Number,
+  ) as [number, number, number, number, number];
+  // Read while the backend is connected (it exits with its connection).
+  const postmaster = await onPool(args.db, async (p) =>
+    postmasterOf((await p.query('SELECT pg_backend_pid() AS pid')).rows[0].pid),
+  );
+  const setup = { clients, seconds, warmup, rttMs, postmaster };
   const chosen = contenders.filter((c) => args.only === undefined || args.only.split(',').includes(c.name));
   const runs = new Map<string, Run[]>(chosen.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const c of chosen) runs.get(c.name)?.push(await runContender(c, args.db, clients, seconds, warmup));
+    for (const c of chosen) runs.get(c.name)?.push(await runContender(c, args.db, setup));
   }
   const median = (rs: Run[]) => [...rs].sort((a, b) => a.rate - b.rate)[Math.floor(rs.length / 2)] as Run;
   const results = new Map([...runs].map(([name, rs]) => [name, median(rs)]));
 
   console.log(
-    `hot row on PostgreSQL: ${clients} clients (worker threads), ${warmup} s warm-up + ${seconds} s per run, median of ${rounds} rounds\n`,
+    `hot row on PostgreSQL: ${clients} clients (worker threads), ${warmup} s warm-up + ${seconds} s per run, median of ${rounds} rounds` +
+      (rttMs > 0 ? `, clients ${rttMs} ms away (a delaying proxy; its CPU counts as the clients')\n` : '\n'),
   );
-  console.log('contender       ops/s   p50 ms   p99 ms   failed   counter = acks (every round)');
+  console.log('contender       ops/s   p50 ms   p99 ms   failed   cpu µs/op client   server   counter = acks (every round)');
   for (const [name, r] of results) {
     const correct = runs.get(name)?.every((x) => x.correct) ?? false;
     const cells = [r.rate.toFixed(0).padStart(8), r.p50.toFixed(2).padStart(8), r.p99.toFixed(2).padStart(8)];
-    console.log([name.padEnd(12), ...cells, String(r.failed).padStart(8), `   ${correct ? 'yes' : 'NO'}`].join(' '));
+    const cpu = [r.cpu.client.toFixed(0).padStart(17), (r.cpu.server?.toFixed(0) ?? 'n/a').padStart(8)];
+    console.log([name.padEnd(12), ...cells, String(r.failed).padStart(8), ...cpu, `   ${correct ? 'yes' : 'NO'}`].join(' '));
   }
   const rate = (name: string) => results.get(name)?.rate ?? Number.NaN;
   console.log('');
-  for (const a of ['anchorage', 'anchorage-tx']) {
+  for (const a of ['anchorage', 'anchorage-tx'].filter((name) => results.has(name))) {
     const vsLock = (rate(a) / rate('for-update')).toFixed(2);
     const vsCas = (rate(a) / rate('cas-retry')).toFixed(2);
     console.log(`${a} / for-update: ${vsLock}x   ${a} / cas-retry: ${vsCas}x`);

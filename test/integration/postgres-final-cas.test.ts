@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finalCas, finalCasStatement } from '../../src/storage/postgres/final-cas.ts';
+import { finalCas } from '../../src/storage/postgres/final-cas.ts';
 import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
 import { createScratchSchema, PG_URL, type ScratchSchema } from '../support/postgres-database.ts';
 import { newNode, writeSet } from '../support/write-sets.ts';
@@ -24,9 +24,9 @@ describe.skipIf(!PG_URL)('PostgreSQL: the final compare-and-swap sent with COMMI
 
   const runFinal = async (ws: ReturnType<typeof writeSet>) => {
     await client.query(`BEGIN; INSERT INTO commits (id, at) VALUES ('${ws.commitId}', 1)`);
-    return finalCas(ws, async (last) => {
-      const results = (await client.query(`${last(client)}; COMMIT`)) as unknown as pg.QueryResult[];
-      return { rows: results.at(-2)?.rows ?? [], connection: client };
+    return finalCas(client, ws, async (last) => {
+      const results = (await client.query(`${last}; COMMIT`)) as unknown as pg.QueryResult[];
+      return results.at(-2)?.rows ?? [];
     });
   };
   const stored = async () => {
@@ -59,11 +59,26 @@ describe.skipIf(!PG_URL)('PostgreSQL: the final compare-and-swap sent with COMMI
       { version: 2, x: 1 },
       { version: 2, x: 2 },
     ]);
-    // The statement is prepared on this connection now: the next commit executes it.
-    const next = writeSet({ updates: [{ id: 'a', expect: 2, fields: { x: 3 } }] });
-    expect(finalCasStatement(client, next)).toMatch(/^EXECUTE /);
     const record = await client.query('SELECT result FROM commits WHERE id = $1', [ws.commitId]);
     expect(JSON.parse(record.rows[0].result).written).toHaveLength(2);
+    // Prepared on this connection once: the next commits execute it (and its one-row form).
+    await runFinal(
+      writeSet({
+        updates: [
+          { id: 'a', expect: 2, fields: { x: 3 } },
+          { id: 'b', expect: 2, fields: { x: 4 } },
+        ],
+      }),
+    );
+    await runFinal(writeSet({ updates: [{ id: 'a', expect: 3, fields: { x: 5 } }] }));
+    const prepared = await client.query(
+      "SELECT name FROM pg_prepared_statements WHERE name LIKE 'anchorage_x_final%' ORDER BY name",
+    );
+    expect(prepared.rows.map((r) => r.name)).toEqual(['anchorage_x_final_cas', 'anchorage_x_final_cas_one']);
+    expect(await stored()).toEqual([
+      { version: 4, x: 5 },
+      { version: 3, x: 4 },
+    ]);
     expect(await storage.readJournal({})).toMatchObject([{ anchorId: 'a', resolution: 'merged' }]);
   });
 

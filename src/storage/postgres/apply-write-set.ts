@@ -78,9 +78,10 @@ async function deleteRows(client: Client, ws: WriteSet, locked: Locked, moved: S
 
 /**
  * One attempt of a write set, inside a transaction the caller opened on `client`. Locks every
- * row it depends on first, in id order, and checks all versions under those locks. When a check
- * misses and `rebase` is given, it rebases onto the stale rows while still holding the locks and
- * goes on with the rebased write set (a writer on a hot row is then never starved); otherwise it
+ * row it depends on first, in id order (those not in `locked` yet: the caller may have locked
+ * them in its opening trip), and checks all versions under those locks. When a check misses and
+ * `rebase` is given, it rebases onto the stale rows while still holding the locks and goes on
+ * with the rebased write set (a writer on a hot row is then never starved); otherwise it
  * writes nothing and returns the stale rows, and the caller rolls back. Then it writes:
  * compare-and-swap updates (`WHERE id AND version`), inserts with their edge-list rows, deletes
  * with their cascade, one version bump per endpoint whose edge list moved, journal rows.
@@ -88,11 +89,12 @@ async function deleteRows(client: Client, ws: WriteSet, locked: Locked, moved: S
 export async function applyWriteSet(
   client: Client,
   first: WriteSet,
+  locked: Locked,
   rebase?: RebaseInPlace,
   commitWith?: CommitWith,
 ): Promise<WriteResult> {
   let ws = first;
-  const locked = await lockRows(client, ws);
+  await lockRows(client, ws, locked);
   let stale = findStale(ws, locked);
   if (stale.size > 0) {
     const current = await staleRows(client, stale, locked);
@@ -106,7 +108,7 @@ export async function applyWriteSet(
 
   // Updates alone (a read-modify-write): the writes go with COMMIT, one round trip under the locks.
   if (commitWith && isUpdatesOnly(ws)) {
-    const written = await finalCas(ws, commitWith);
+    const written = await finalCas(client, ws, commitWith);
     return { ok: true, written, deleted: [], edgeConflicts: [] };
   }
   // Journal rows go with the CAS statement when there is one; edge ones (below) at the end.

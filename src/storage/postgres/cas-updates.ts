@@ -9,6 +9,18 @@ export function writtenRow(r: { version: number; vv: string }): WrittenRow {
 }
 
 /**
+ * The CAS statements' first arguments ($1…$4): id, expected version, fields, writer; for more
+ * than one update, the first three as parallel arrays (`casMany`).
+ */
+export function casArgs(ws: WriteSet): unknown[] {
+  const u = ws.updates;
+  const [one] = u;
+  return u.length === 1 && one
+    ? [one.id, one.expect, JSON.stringify(one.fields), ws.writer]
+    : [u.map((x) => x.id), u.map((x) => x.expect), u.map((x) => JSON.stringify(x.fields)), ws.writer];
+}
+
+/**
  * Compare-and-swap of the write set's updates (`UPDATE … WHERE id AND version`), with `journal`
  * rows written by the same statement only if every row matched. Returns the rows written: fewer
  * than the updates means a miss (and, outside a transaction, nothing was written). `recorded`
@@ -23,15 +35,10 @@ export async function casUpdates(
   const written = new Map<string, WrittenRow>();
   if (ws.updates.length === 0) return written;
   const u = ws.updates;
-  const [one] = u;
-  const params =
-    u.length === 1 && one
-      ? [one.id, one.expect, JSON.stringify(one.fields), ws.writer]
-      : [u.map((x) => x.id), u.map((x) => x.expect), u.map((x) => JSON.stringify(x.fields)), ws.writer];
   const stmt = u.length > 1 ? SQL.casMany : recorded ? SQL.casOneRecorded : SQL.casOne;
   const record = recorded ? [ws.commitId, Math.round(ws.at)] : [];
   const rows = await run<{ id: string; version: number; vv: string }>(client, stmt, [
-    ...params,
+    ...casArgs(ws),
     ...journalColumns(journal),
     ...record,
   ]);

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import type { QueryResult } from 'pg';
 import type { WriteResult, WriteSet } from '../../core/write-set.ts';
-import { beginRecorded, commitRecorded } from './commit-record.ts';
+import { beginRecordedSql, commitRecorded, landedBefore } from './commit-record.ts';
 import type { CommitWith } from './final-cas.ts';
+import { type Locked, lockRows } from './lock-rows.ts';
 import { applyOptimistic } from './optimistic-write.ts';
 import { sqlState, toStorageError, UNIQUE_VIOLATION } from './postgres-errors.ts';
 
@@ -30,14 +31,15 @@ export async function optimisticAttempt(client: pg.PoolClient, ws: WriteSet): Pr
 /**
  * One transaction on `client` (released here), its commit id recorded first: when an earlier
  * attempt of the same commit landed, the result it recorded, with nothing applied again.
- * Otherwise commit when `fn` succeeds (recording what it wrote), roll back when it returns stale
+ * Otherwise it locks the rows `ws` depends on (in BEGIN's round trip) and commits when `fn`,
+ * given those locks, succeeds (recording what it wrote); it rolls back when `fn` returns stale
  * rows or throws. A unique violation is rethrown as is, for the caller to turn into stale rows;
  * other driver errors become StorageErrors (a lost COMMIT: retryable, `ambiguous`).
  */
 export async function recordedAttempt(
   client: pg.PoolClient,
   ws: WriteSet,
-  fn: (client: pg.PoolClient, commitWith: CommitWith) => Promise<WriteResult>,
+  fn: (client: pg.PoolClient, locked: Locked, commitWith: CommitWith) => Promise<WriteResult>,
 ): Promise<WriteResult> {
   let committing = false;
   let committed = false;
@@ -45,17 +47,19 @@ export async function recordedAttempt(
   // `fn` may send its last statement with COMMIT (and the record's result) itself.
   const commitWith: CommitWith = async (last) => {
     committing = true;
-    const results = (await client.query(`${last(client)}; COMMIT`)) as unknown as QueryResult[];
+    const results = (await client.query(`${last}; COMMIT`)) as unknown as QueryResult[];
     committed = true;
-    return { rows: results.at(-2)?.rows ?? [], connection: client };
+    return results.at(-2)?.rows ?? [];
   };
   try {
-    const landed = await beginRecorded(client, ws);
+    const locked: Locked = new Map();
+    const [, record] = await lockRows(client, ws, locked, beginRecordedSql(ws));
+    const landed = await landedBefore(client, ws, record);
     if (landed) {
       await client.query('ROLLBACK');
       return landed;
     }
-    const result = await fn(client, commitWith);
+    const result = await fn(client, locked, commitWith);
     if (committed) return result;
     committing = result.ok;
     if (result.ok) await commitRecorded(client, ws.commitId, result);

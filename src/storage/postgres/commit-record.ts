@@ -1,7 +1,8 @@
-import { escapeLiteral, type PoolClient, type QueryResult } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { StorageError } from '../../core/errors.ts';
 import type { JournalEntry } from '../../core/journal.ts';
 import type { WriteResult, WriteSet, WrittenRow } from '../../core/write-set.ts';
+import { sqlString } from './server-statements.ts';
 import { run, SQL } from './statements.ts';
 
 type Landed = Extract<WriteResult, { ok: true }>;
@@ -32,27 +33,36 @@ export function decodeResult(text: string): Landed {
 }
 
 /**
- * Opens the attempt's transaction and records its commit id, first of all, in one round trip
- * (a simple query: BEGIN cannot share an extended-protocol message). When the id is recorded
- * already, an earlier attempt of this commit landed (the insert waits for that attempt's
- * transaction while it is still in flight): returns what it wrote, and the caller writes nothing.
- * The record comes before any version check, so a retry never rebases onto its own write.
+ * The statements that open an attempt's transaction and record its commit id, first of all (a
+ * simple query: they travel with the attempt's first statement, in one round trip). The record
+ * comes before any version check, so a retry never rebases onto its own write.
  */
-export async function beginRecorded(client: PoolClient, ws: WriteSet): Promise<Landed | undefined> {
-  const begun = (await client.query(
-    `BEGIN; INSERT INTO commits (id, at) VALUES (${escapeLiteral(ws.commitId)}, ${Math.round(ws.at)})
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
-  )) as unknown as QueryResult[];
-  if (begun[1]?.rowCount === 1) return undefined;
-  const [record] = await run<{ result: string | null }>(client, SQL.commitResult, [ws.commitId]);
+export function beginRecordedSql(ws: WriteSet): string[] {
+  return [
+    'BEGIN',
+    `INSERT INTO commits (id, at) VALUES (${sqlString(ws.commitId)}, ${Math.round(ws.at)}) ON CONFLICT (id) DO NOTHING`,
+  ];
+}
+
+/**
+ * Given the record insert's result: undefined when it recorded the id (the attempt goes on).
+ * Otherwise the id was recorded already, by an earlier attempt of this commit that landed (the
+ * insert waited for that attempt's transaction while it was still in flight): what it wrote, and
+ * the caller writes nothing.
+ */
+export async function landedBefore(
+  client: PoolClient,
+  ws: WriteSet,
+  record: QueryResult | undefined,
+): Promise<Landed | undefined> {
+  if (record?.rowCount === 1) return undefined;
+  const [row] = await run<{ result: string | null }>(client, SQL.commitResult, [ws.commitId]);
   // Every path that records a commit writes its result in the same transaction.
-  if (record?.result == null) throw new StorageError(`commit ${ws.commitId} is recorded without its result`);
-  return decodeResult(record.result);
+  if (row?.result == null) throw new StorageError(`commit ${ws.commitId} is recorded without its result`);
+  return decodeResult(row.result);
 }
 
 /** Writes what the attempt wrote into its commit record, and commits, in one round trip. */
 export async function commitRecorded(client: PoolClient, commitId: string, result: Landed): Promise<void> {
-  await client.query(
-    `UPDATE commits SET result = ${escapeLiteral(encodeResult(result))} WHERE id = ${escapeLiteral(commitId)}; COMMIT`,
-  );
+  await client.query(`UPDATE commits SET result = ${sqlString(encodeResult(result))} WHERE id = ${sqlString(commitId)}; COMMIT`);
 }

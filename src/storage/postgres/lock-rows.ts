@@ -1,6 +1,8 @@
+import type { QueryResult } from 'pg';
 import type { AnchorRow } from '../../core/row.ts';
 import type { WriteSet } from '../../core/write-set.ts';
 import { parseRow, type StoredRecord } from '../parse-row.ts';
+import { executeSql, prepareOn, type ServerStatement } from './server-statements.ts';
 import { type Client, run, SQL } from './statements.ts';
 
 /** A row locked by the attempt; content (`fields`, `vv`) only where it differs from what was expected. */
@@ -45,19 +47,37 @@ function expectations(ws: WriteSet): Map<string, number | null> {
   return out;
 }
 
+const LOCK_ROWS: ServerStatement = { name: 'anchorage_x_lock_rows', params: ['text[]', 'int[]'], sql: SQL.lockRows.text };
+const LOCK_ROW: ServerStatement = { name: 'anchorage_x_lock_row', params: ['text', 'int'], sql: SQL.lockRow.text };
+const LOCK_ABSENT: ServerStatement = { name: 'anchorage_x_lock_absent', params: ['text[]'], sql: SQL.lockAbsent.text };
+
 /**
  * Locks the rows the write set depends on (those not in `locked` yet), in id order, so two
  * attempts touching the same rows cannot deadlock, and adds them to `locked`. Ids read as
  * absent get a transaction-scoped advisory lock instead (root creation takes the same one).
+ * `lead` statements (SQL text) travel first, in the same round trip (BEGIN, the commit record);
+ * returns their results.
  */
-export async function lockRows(client: Client, ws: WriteSet, locked: Locked = new Map()): Promise<Locked> {
+export async function lockRows(
+  client: Client,
+  ws: WriteSet,
+  locked: Locked,
+  lead: readonly string[] = [],
+): Promise<QueryResult[]> {
   const absent = ws.checks.filter((c) => c.expect === null && !locked.has(c.id)).map((c) => c.id);
-  if (absent.length > 0) await run(client, SQL.lockAbsent, [absent]);
   const wanted = [...expectations(ws)].filter(([id]) => !locked.has(id));
-  if (wanted.length === 0) return locked;
-  const rows = await run<LockedRow>(client, SQL.lockRows, [wanted.map(([id]) => id), wanted.map(([, v]) => v)]);
-  for (const r of rows) locked.set(r.id, r);
-  return locked;
+  const statements = [...lead];
+  if (absent.length > 0) statements.push(executeSql(LOCK_ABSENT, [absent]));
+  const [one] = wanted;
+  if (wanted.length === 1 && one) statements.push(executeSql(LOCK_ROW, one));
+  else if (wanted.length > 1) statements.push(executeSql(LOCK_ROWS, [wanted.map(([id]) => id), wanted.map(([, v]) => v)]));
+  if (statements.length === 0) return [];
+  await prepareOn(client, LOCK_ABSENT, LOCK_ROW, LOCK_ROWS);
+  const sent = await client.query(statements.join('; '));
+  // One statement answers with its result, several with an array of them.
+  const results = (Array.isArray(sent) ? sent : [sent]) as QueryResult[];
+  if (wanted.length > 0) for (const r of (results.at(-1) as QueryResult<LockedRow>).rows) locked.set(r.id, r);
+  return results.slice(0, lead.length);
 }
 
 /** Version checks against the locked rows, all at once, so one rebase sees every stale row. */

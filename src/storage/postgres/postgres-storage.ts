@@ -84,7 +84,8 @@ export class PostgresStorage implements StoragePort {
     const out = new Map<string, LoadedRow>();
     if (ids.length === 0) return out;
     type WithEdgeIds = StoredRecord & { edge_ids: string[] | null };
-    const records = await this.#read('load', () => run<WithEdgeIds>(this.#pool, SQL.rowsWithEdgeIds, [[...ids]]));
+    const [stmt, arg] = ids.length === 1 ? [SQL.rowWithEdgeIds, ids[0]] : [SQL.rowsWithEdgeIds, [...ids]];
+    const records = await this.#read('load', () => run<WithEdgeIds>(this.#pool, stmt, [arg]));
     for (const rec of records) {
       const row = parseRow(rec);
       out.set(rec.id, rec.edge_ids === null ? row : { ...row, edgeIds: rec.edge_ids });
@@ -116,8 +117,8 @@ export class PostgresStorage implements StoragePort {
         return rebase(stale);
       });
     try {
-      const result = await recordedAttempt(await this.#connect(), ws, (client, commitWith) =>
-        applyWriteSet(client, ws, inPlace, commitWith),
+      const result = await recordedAttempt(await this.#connect(), ws, (client, locked, commitWith) =>
+        applyWriteSet(client, ws, locked, inPlace, commitWith),
       );
       if (row !== undefined && result.ok) this.#contended.note(row, conflicted);
       return result;

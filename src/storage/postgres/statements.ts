@@ -23,6 +23,12 @@ const idKey = (id: string) => `hashtextextended('anchorage.id:' || current_schem
 
 const statement = (name: string, text: string): Statement => ({ name: `anchorage_${name}`, text });
 
+// Rows with their nodes' edge lists (ids in edge order), for sessions: one round trip per batch.
+const withEdgeIds = (where: string) =>
+  `SELECT ${ROW}, CASE WHEN kind = 'node' THEN
+     ARRAY(SELECT r.edge_id FROM edge_refs r WHERE r.node_id = anchors.id ORDER BY r.seq) END AS edge_ids
+   FROM anchors WHERE ${where}`;
+
 // Journal entries as nine parallel arrays from parameter $first on (see `journalColumns`).
 const journalRows = (first: number) => {
   const types = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
@@ -63,22 +69,21 @@ export const casManyCtes = `cas AS (
      RETURNING a.id, a.version, a.vv
    ), ${journalIf('(SELECT count(*) FROM cas) = cardinality($1::text[])')}`;
 
-const casOneSql = (recorded: boolean) =>
-  `WITH cas AS (
+/** `casManyCtes` for one row: $1 id, $2 expected version, $3 fields (no arrays to join: cheaper). */
+export const casOneCtes = `cas AS (
      UPDATE anchors SET fields = $3, version = version + 1, vv = ${bumpVv('$4')}
      WHERE id = $1 AND version = $2 RETURNING id, version, vv
-   ), ${journalIf('EXISTS (SELECT 1 FROM cas)')}${recorded ? recordOne : ''}
+   ), ${journalIf('EXISTS (SELECT 1 FROM cas)')}`;
+
+const casOneSql = (recorded: boolean) =>
+  `WITH ${casOneCtes}${recorded ? recordOne : ''}
    SELECT id, version, vv::text AS vv FROM cas`;
 
 export const SQL = {
   rowsByIds: statement('rows_by_ids', `SELECT ${ROW} FROM anchors WHERE id = ANY($1::text[])`),
-  /** Rows with their nodes' edge lists, for sessions: one round trip per batch, not one per node. */
-  rowsWithEdgeIds: statement(
-    'rows_with_edge_ids',
-    `SELECT ${ROW}, CASE WHEN kind = 'node' THEN
-       ARRAY(SELECT r.edge_id FROM edge_refs r WHERE r.node_id = anchors.id ORDER BY r.seq) END AS edge_ids
-     FROM anchors WHERE id = ANY($1::text[])`,
-  ),
+  rowsWithEdgeIds: statement('rows_with_edge_ids', withEdgeIds('id = ANY($1::text[])')),
+  /** `rowsWithEdgeIds` of one id: its plan is generic (the array form was planned anew each time). */
+  rowWithEdgeIds: statement('row_with_edge_ids', withEdgeIds('id = $1')),
   edgeIds: statement('edge_ids', 'SELECT edge_id FROM edge_refs WHERE node_id = $1 ORDER BY seq'),
   /** One statement, so the advisory lock (taken first, by the CTE) covers the insert. */
   ensureRoot: statement(
@@ -101,6 +106,14 @@ export const SQL = {
      FROM anchors AS a JOIN unnest($1::text[], $2::int[]) AS w(id, expect) ON a.id = w.id
      WHERE a.id = ANY($1::text[])
      ORDER BY a.id FOR UPDATE OF a`,
+  ),
+  /** `lockRows` of one id ($1, expected at $2): no arrays to join. */
+  lockRow: statement(
+    'lock_row',
+    `SELECT a.id, a.kind, a.type, a.root, a.source, a.target, a.version,
+       CASE WHEN $2 <> a.version THEN a.fields END AS fields,
+       CASE WHEN $2 <> a.version THEN a.vv::text END AS vv
+     FROM anchors AS a WHERE a.id = $1 FOR UPDATE`,
   ),
   lockAbsent: statement(
     'lock_absent',
