@@ -231,7 +231,7 @@ interface Run {
   readonly cpu: { client: number; server: number | undefined };
 }
 
-/** Samples CPU at `at` (ms since the epoch); the main thread is idle while clients run. */
+/** Samples CPU at `at` (ms since the epoch); the main thread runs no client (only the proxy, with --rtt-ms). */
 const sampleAt = (at: number, postmaster: number | undefined) =>
   new Promise<CpuSample>((resolve) => setTimeout(() => resolve(sampleCpu(postmaster)), Math.max(0, at - Date.now())));
 

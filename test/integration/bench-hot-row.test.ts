@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PG_URL } from '../support/postgres-database.ts';
 
 const run = promisify(execFile);
+const local = PG_URL !== undefined && ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(PG_URL).hostname);
 
 /** One row of the bench's table: name, ops/s, p50, p99, failed, cpu client, cpu server, correct. */
 const parseRows = (out: string) =>
@@ -34,8 +35,8 @@ describe.skipIf(!PG_URL)('bench/postgres-hot-row.ts', () => {
       expect(correct, name).toBe('yes');
       expect(Number(rate), name).toBeGreaterThan(0);
       expect(Number(client), name).toBeGreaterThan(0);
-      // The server runs on this machine in the tests: its processes' CPU is read from /proc.
-      expect(Number(server), name).toBeGreaterThan(0);
+      // A server on this machine (as in CI): its processes' CPU is read from /proc.
+      if (local) expect(Number(server), name).toBeGreaterThan(0);
     }
   }, 120_000);
 

@@ -101,10 +101,15 @@ describe.skipIf(!PG_URL)('PostgreSQL under concurrent writers (8 pools)', () => 
 
   it('leaves no dangling edge when a node is deleted while others connect to it', async () => {
     const target = await newNode('Target');
-    const outcomes = await Promise.allSettled(
-      repos.map(async (r, i) => {
+    // Every session holds the target before any commits (else a late one finds it gone at get()).
+    const loaded = await Promise.all(
+      repos.map(async (r) => {
         const s = r.session();
-        const t = (await s.get(target)) as NodeAnchor;
+        return { s, t: (await s.get(target)) as NodeAnchor };
+      }),
+    );
+    const outcomes = await Promise.allSettled(
+      loaded.map(async ({ s, t }, i) => {
         if (i === 0) s.destroy(t);
         else s.connect(s.create('Source', { i }), t);
         await s.commit();

@@ -80,4 +80,29 @@ describe.skipIf(!PG_URL)('PostgreSQL: round trips of a one-row commit', () => {
     const s = other.session();
     expect(((await s.get(id)) as NodeAnchor).fields.n).toBe(25);
   });
+
+  it("locks a new edge's rows in the opening trip and does not ask for them again", async () => {
+    const warm = await newCounter();
+    await increment(warm, byOther(warm));
+    const id = await newCounter();
+    const s = counted.session();
+    const c = (await s.get(id)) as NodeAnchor;
+    s.connect(c, s.create('Item', {}));
+    trips = 0;
+    await s.commit();
+    // BEGIN + record + locks; the inserts; their edge-list rows; the endpoint's version; record + COMMIT.
+    expect(trips).toBe(5);
+  });
+
+  it('replaces a connection whose prepared statements were dropped (a pooler reset it), and commits', async () => {
+    const id = await newCounter();
+    await increment(id, byOther(id)); // prepares the statements; the row is contended now
+    const { rows } = await pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
+    const lockRow = rows.map((r) => r.name).filter((name) => /^anchorage_x_lock_row_[0-9a-f]+$/.test(name));
+    expect(lockRow).toHaveLength(1);
+    await pool.query(`DEALLOCATE ${lockRow[0]}`);
+    await increment(id, byOther(id));
+    const s = other.session();
+    expect(((await s.get(id)) as NodeAnchor).fields.n).toBe(22);
+  });
 });

@@ -1,13 +1,13 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeSql, prepareOn, type ServerStatement } from '../../src/storage/postgres/server-statements.ts';
+import { executeSql, prepareOn, serverStatement, sqlString } from '../../src/storage/postgres/server-statements.ts';
 import { PG_URL } from '../support/postgres-database.ts';
 
-const ECHO: ServerStatement = {
-  name: 'anchorage_x_test_echo',
-  params: ['text', 'int', 'bigint', 'text[]', 'int[]'],
-  sql: 'SELECT $1 AS s, $2 AS i, $3::text AS b, $4 AS ss, $5 AS ii',
-};
+const ECHO = serverStatement(
+  'test_echo',
+  ['text', 'int', 'bigint', 'text[]', 'int[]'],
+  'SELECT $1 AS s, $2 AS i, $3::text AS b, $4 AS ss, $5 AS ii',
+);
 
 /** Strings SQL text must carry unchanged: quotes, backslashes, escapes' look-alikes, JSON, unicode. */
 const AWKWARD = ["it's", "''", '\\', "\\'", 'a\\nb', "E'x'", '{"k":"v\\"w"}', 'ünïcødé ✓', '$1', ');DROP TABLE x;--', ''];
@@ -41,6 +41,32 @@ describe.skipIf(!PG_URL)('PostgreSQL: statements run as EXECUTE with literal arg
       ss: [],
       ii: [null, 7],
     });
+  });
+
+  it('refuses what SQL text cannot carry, naming it: NUL, fractions, non-finite numbers, objects', () => {
+    expect(() => sqlString('a\0b')).toThrow(/NUL/);
+    for (const bad of [1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, {}, new Date(0), true]) {
+      expect(() => executeSql(ECHO, [bad, 1, 1, [], []]), String(bad)).toThrow(TypeError);
+      expect(() => executeSql(ECHO, ['s', 1, 1, [bad], []]), String(bad)).toThrow(TypeError);
+    }
+  });
+
+  it('names a statement by its text: another text never answers to the same name', () => {
+    const other = serverStatement('test_echo', ECHO.params, `${ECHO.sql} -- changed`);
+    expect(other.name).not.toBe(ECHO.name);
+    expect(serverStatement('test_echo', ECHO.params, ECHO.sql).name).toBe(ECHO.name);
+  });
+
+  it('takes a statement prepared under its name by someone else (a second copy of anchorage) as prepared', async () => {
+    const other = new pg.Client({ connectionString: PG_URL });
+    await other.connect();
+    try {
+      await other.query(`PREPARE ${ECHO.name} (${ECHO.params.join(', ')}) AS ${ECHO.sql}`);
+      await prepareOn(other, ECHO);
+      expect((await other.query(executeSql(ECHO, ['x', 1, 1, [], []]))).rows[0].s).toBe('x');
+    } finally {
+      await other.end();
+    }
   });
 
   it('prepares a statement once per connection, and again on a new connection', async () => {

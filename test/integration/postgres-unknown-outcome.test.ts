@@ -126,6 +126,33 @@ describe.skipIf(!PG_URL)('PostgreSQL: a commit whose outcome is unknown', () => 
     });
   });
 
+  it("finds a landed commit without waiting in its row's lock queue", async () => {
+    const id = await newCounter();
+    const { repo, outcomes } = await viaProxy({ busyTimeoutMs: 200, retry: { retries: 3, maxDelayMs: 5 } });
+    // Another transaction takes the row once the commit landed, and keeps it.
+    const holder = new pg.Client({ connectionString: scratch.url });
+    await holder.connect();
+    closing.push({ close: () => holder.end() });
+    proxy.cut({
+      mode: 'after-reply',
+      on: commitQuery,
+      meanwhile: async () => {
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1 FROM anchors WHERE id = $1 FOR UPDATE', [id]);
+      },
+    });
+    const s = repo.session();
+    const c = (await s.get(id)) as NodeAnchor;
+    c.fields.n = 1;
+    s.connect(c, s.create('Item', {}));
+    // A retry that locked first would time out on the held row (200 ms) every time, then give up.
+    await s.commit();
+    expect(outcomes).toEqual(['busy', 'committed']);
+    expect(c.version).toBe(2);
+    await holder.query('ROLLBACK');
+    expect(await stored(id)).toMatchObject({ n: 1, version: 2 });
+  });
+
   it('says the outcome is unknown when no retry could reach the database, and the commit was written once', async () => {
     const id = await newCounter();
     const { repo } = await viaProxy({ retry: { retries: 3, maxDelayMs: 5 } });

@@ -1,10 +1,11 @@
+import type { ClientBase } from 'pg';
 import type { NewAnchor, WriteResult, WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { nodesFirst } from '../apply-order.ts';
 import { EndpointWatch } from '../endpoint-watch.ts';
 import type { RebaseInPlace } from '../storage-port.ts';
 import { casUpdates, writtenRow } from './cas-updates.ts';
 import { type CommitWith, finalCas, isUpdatesOnly } from './final-cas.ts';
-import { findStale, type Locked, type LockedRow, lockRows, staleRows } from './lock-rows.ts';
+import { findStale, type Locked, type LockedRow, lockIds, lockRows, staleRows } from './lock-rows.ts';
 import { writeJournal } from './postgres-journal.ts';
 import { type Client, run, SQL } from './statements.ts';
 
@@ -51,7 +52,7 @@ async function insertRows(client: Client, ws: WriteSet, written: Written, moved:
 }
 
 /** Deletes rows; a node takes its edges with it, from both endpoints' edge lists. Returns every id deleted. */
-async function deleteRows(client: Client, ws: WriteSet, locked: Locked, moved: Set<string>): Promise<string[]> {
+async function deleteRows(client: ClientBase, ws: WriteSet, locked: Locked, moved: Set<string>): Promise<string[]> {
   if (ws.deletes.length === 0) return [];
   const targets = ws.deletes.map((d) => locked.get(d.id) as LockedRow);
   const nodes = targets.filter((r) => r.kind === 'node').map((r) => r.id);
@@ -62,8 +63,8 @@ async function deleteRows(client: Client, ws: WriteSet, locked: Locked, moved: S
   // have taken one).
   const reached = [...cascade, ...direct].flatMap((e) => [e.id, e.source, e.target]);
   const more = unique(reached.filter((id): id is string => id !== null && !locked.has(id)));
-  const lockedMore = more.length > 0 ? await run<LockedRow>(client, SQL.lockRows, [more, more.map(() => null)]) : [];
-  const stillThere = new Set([...locked.keys(), ...lockedMore.map((r) => r.id)]);
+  const lockedMore = more.length > 0 ? await lockIds(client, more, locked) : [];
+  const stillThere = new Set([...locked.ids(), ...lockedMore.map((r) => r.id)]);
   const edges = new Map<string, EdgeEnds>();
   for (const e of [...cascade, ...direct]) if (stillThere.has(e.id)) edges.set(e.id, e);
   const ends = (e: EdgeEnds) => unique([e.source, e.target].filter((id): id is string => id !== null));
@@ -87,7 +88,7 @@ async function deleteRows(client: Client, ws: WriteSet, locked: Locked, moved: S
  * with their cascade, one version bump per endpoint whose edge list moved, journal rows.
  */
 export async function applyWriteSet(
-  client: Client,
+  client: ClientBase,
   first: WriteSet,
   locked: Locked,
   rebase?: RebaseInPlace,

@@ -1,8 +1,9 @@
+import type { ClientBase } from 'pg';
 import type { WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { casArgs, writtenRow } from './cas-updates.ts';
 import { journalColumns } from './postgres-journal.ts';
-import { executeSql, prepareOn, type ServerStatement } from './server-statements.ts';
-import { type Client, casManyCtes, casOneCtes } from './statements.ts';
+import { executeSql, prepareOn, type ServerStatement, serverStatement } from './server-statements.ts';
+import { casManyCtes, casOneCtes } from './statements.ts';
 
 /**
  * Sends the attempt's last statement (SQL text) with COMMIT, in one round trip (simple-query
@@ -16,17 +17,18 @@ export function isUpdatesOnly(ws: WriteSet): boolean {
 }
 
 // `rows`: how many rows the CAS must have written (SQL).
-const finalStatement = (name: string, casCtes: string, first: readonly string[], rows: string): ServerStatement => ({
-  name,
-  params: [...first, 'text', 'bigint[]', ...Array<string>(8).fill('text[]'), 'text'],
-  sql: `WITH ${casCtes},
+const finalStatement = (name: string, casCtes: string, first: readonly string[], rows: string): ServerStatement =>
+  serverStatement(
+    name,
+    [...first, 'text', 'bigint[]', ...Array<string>(8).fill('text[]'), 'text'],
+    `WITH ${casCtes},
    recorded AS (
      UPDATE commits SET result = json_build_object('written',
        (SELECT json_agg(json_build_array(id, version, vv)) FROM cas))::text
      WHERE id = $14 AND 1 / ((SELECT count(*) FROM cas) = ${rows})::int = 1
    )
    SELECT id, version, vv::text AS vv FROM cas`,
-});
+  );
 
 /**
  * The compare-and-swap, its journal rows, and what the commit wrote, into its record ($14), in
@@ -35,8 +37,11 @@ const finalStatement = (name: string, casCtes: string, first: readonly string[],
  * the division by zero aborts the transaction, and the COMMIT sent with it never runs. (As literal
  * SQL, planning it took ~1 ms, under the row locks.)
  */
-const FINAL_ONE = finalStatement('anchorage_x_final_cas_one', casOneCtes, ['text', 'int', 'text'], '1');
-const FINAL_MANY = finalStatement('anchorage_x_final_cas', casManyCtes, ['text[]', 'int[]', 'text[]'], 'cardinality($1::text[])');
+const FINAL_ONE = finalStatement('final_cas_one', casOneCtes, ['text', 'int', 'text'], '1');
+const FINAL_MANY = finalStatement('final_cas_many', casManyCtes, ['text[]', 'int[]', 'text[]'], 'cardinality($1::text[])');
+
+/** The statements `finalCas` executes, for `prepareOn`. */
+export const FINAL_STATEMENTS = [FINAL_ONE, FINAL_MANY];
 
 /** The final statement of `ws`, to run where `finalCas` prepared it. */
 export function finalCasSql(ws: WriteSet): string {
@@ -45,7 +50,7 @@ export function finalCasSql(ws: WriteSet): string {
 }
 
 /** Sends the final statement of `ws` with COMMIT, on `client`; returns the rows written. */
-export async function finalCas(client: Client, ws: WriteSet, commitWith: CommitWith): Promise<Map<string, WrittenRow>> {
+export async function finalCas(client: ClientBase, ws: WriteSet, commitWith: CommitWith): Promise<Map<string, WrittenRow>> {
   await prepareOn(client, ws.updates.length === 1 ? FINAL_ONE : FINAL_MANY);
   const rows = await commitWith(finalCasSql(ws));
   return new Map(rows.map((r) => [r.id as string, writtenRow(r as { version: number; vv: string })]));

@@ -9,6 +9,8 @@ const TRANSIENT_SQLSTATES = new Map<string, string>([
   ['57P01', 'server shutting down'],
   ['57P02', 'server crashed'],
   ['57P03', 'server starting up'],
+  // A pooler reset the session (DISCARD ALL); the attempt's connection is replaced.
+  ['26000', 'prepared statement missing'],
 ]);
 
 /** Socket-level failures: the connection is gone, the server may be back for the next attempt. */
@@ -19,6 +21,7 @@ const LOST_CONNECTION =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
 export const UNIQUE_VIOLATION = '23505';
+export const PREPARED_STATEMENT_MISSING = '26000';
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 /** The SQLSTATE (or socket code) of a driver error, if it has one. */

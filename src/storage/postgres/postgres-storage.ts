@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { CommitStats } from '../../core/commit-stats.ts';
-import { StorageError } from '../../core/errors.ts';
+import { hasCode, StorageError } from '../../core/errors.ts';
 import type { JournalEntry } from '../../core/journal.ts';
 import type { AnchorRow } from '../../core/row.ts';
 import type { WriteResult, WriteSet } from '../../core/write-set.ts';
@@ -16,11 +16,11 @@ import type {
 } from '../storage-port.ts';
 import { applyWriteSet } from './apply-write-set.ts';
 import { optimisticAttempt, recordedAttempt } from './commit-attempt.ts';
-import { ContendedRows } from './contended-rows.ts';
 import { createPool, migratePostgres } from './open-postgres.ts';
 import { isSingleRow } from './optimistic-write.ts';
 import { sqlState, toStorageError, UNIQUE_VIOLATION } from './postgres-errors.ts';
 import * as journal from './postgres-journal.ts';
+import { RecentIds } from './recent-ids.ts';
 import { run, SQL } from './statements.ts';
 
 export interface PostgresStorageOptions {
@@ -51,7 +51,10 @@ export class PostgresStorage implements StoragePort {
   readonly capabilities: StorageCapabilities = { syncReads: false, rebaseInPlace: true };
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
-  readonly #contended = new ContendedRows();
+  /** Rows whose optimistic CAS missed lately: a one-row write to them locks first. */
+  readonly #contended = new RecentIds();
+  /** Commits whose last attempt lost its connection while it could have landed. */
+  readonly #unsure = new RecentIds();
   #closed = false;
 
   private constructor(pool: pg.Pool, ownsPool: boolean) {
@@ -103,11 +106,23 @@ export class PostgresStorage implements StoragePort {
   }
 
   async apply(ws: WriteSet, rebase?: RebaseInPlace): Promise<WriteResult> {
+    try {
+      const result = await this.#apply(ws, rebase, this.#unsure.has(ws.commitId));
+      this.#unsure.delete(ws.commitId);
+      return result;
+    } catch (error) {
+      if (hasCode(error, 'storage') && error.context.ambiguous === true) this.#unsure.add(ws.commitId);
+      throw error;
+    }
+  }
+
+  /** `unsure`: an earlier attempt of this commit may have landed (its connection was lost). */
+  async #apply(ws: WriteSet, rebase: RebaseInPlace | undefined, unsure: boolean): Promise<WriteResult> {
     const row = isSingleRow(ws) ? (ws.updates[0] as WriteSet['updates'][number]).id : undefined;
     if (row !== undefined && !this.#contended.has(row)) {
       const result = await optimisticAttempt(await this.#connect(), ws);
       if (result) return result;
-      this.#contended.note(row, true);
+      this.#contended.add(row);
     }
     let conflicted = false;
     const inPlace: RebaseInPlace | undefined =
@@ -117,10 +132,14 @@ export class PostgresStorage implements StoragePort {
         return rebase(stale);
       });
     try {
-      const result = await recordedAttempt(await this.#connect(), ws, (client, locked, commitWith) =>
+      const client = await this.#connect();
+      const result = await recordedAttempt(client, ws, { recordAlone: unsure }, (locked, commitWith) =>
         applyWriteSet(client, ws, locked, inPlace, commitWith),
       );
-      if (row !== undefined && result.ok) this.#contended.note(row, conflicted);
+      if (row !== undefined && result.ok) {
+        if (conflicted) this.#contended.add(row);
+        else this.#contended.delete(row);
+      }
       return result;
     } catch (error) {
       if (sqlState(error) !== UNIQUE_VIOLATION) throw error;

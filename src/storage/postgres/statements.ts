@@ -2,11 +2,14 @@ import type { PoolClient, QueryResultRow } from 'pg';
 
 /**
  * The backend's SQL, as node-postgres named statements: each is parsed and planned once per
- * connection. Every batch statement also filters the table by `= ANY($1)`: PostgreSQL soon plans
- * named statements generically, and a join with `unnest` alone then may scan the whole table. They run on the attempt's own client, inside its transaction (drizzle's prepared
- * statements bind to the pool they were built on, not to a transaction's client). Table and
- * column names are those of `schema.ts`. Batches travel as arrays (`unnest`), so an attempt
- * costs a fixed number of round trips whatever the size of its write set.
+ * connection. (Statements that travel with BEGIN or COMMIT are prepared with SQL instead:
+ * `server-statements.ts`, used by lock-rows.ts and final-cas.ts.) Every batch statement also
+ * filters the table by `= ANY($1)`: PostgreSQL soon plans named statements generically, and a
+ * join with `unnest` alone then may scan the whole table. They run on the attempt's own client,
+ * inside its transaction (drizzle's prepared statements bind to the pool they were built on, not
+ * to a transaction's client). Table and column names are those of `schema.ts`. Batches travel as
+ * arrays (`unnest`), so an attempt costs a fixed number of round trips whatever the size of its
+ * write set.
  */
 export interface Statement {
   readonly name: string;
@@ -19,7 +22,7 @@ export const bumpVv = (writer: string) =>
   `jsonb_set(vv, ARRAY[${writer}::text], to_jsonb(coalesce((vv ->> ${writer}::text)::bigint, 0) + 1))`;
 // The advisory-lock key of an id (advisory locks are per database: the schema is in the key).
 // Absent reads and root creation serialize on it.
-const idKey = (id: string) => `hashtextextended('anchorage.id:' || current_schema() || ':' || ${id}, 0)`;
+export const idKey = (id: string) => `hashtextextended('anchorage.id:' || current_schema() || ':' || ${id}, 0)`;
 
 const statement = (name: string, text: string): Statement => ({ name: `anchorage_${name}`, text });
 
@@ -92,32 +95,6 @@ export const SQL = {
      INSERT INTO anchors (id, kind, type, root, fields, version, vv)
      SELECT $1, 'node', 'Root', $1, '{}', 1, jsonb_build_object($2::text, 1) FROM l
      ON CONFLICT (id) DO NOTHING`,
-  ),
-  /**
-   * Row locks in one consistent (id) order, so attempts touching the same rows cannot deadlock.
-   * `$2` is the version each id is expected at: a row found elsewhere comes back with its content
-   * (it is stale, and the rebase needs it), the others with their version only.
-   */
-  lockRows: statement(
-    'lock_rows',
-    `SELECT a.id, a.kind, a.type, a.root, a.source, a.target, a.version,
-       CASE WHEN w.expect <> a.version THEN a.fields END AS fields,
-       CASE WHEN w.expect <> a.version THEN a.vv::text END AS vv
-     FROM anchors AS a JOIN unnest($1::text[], $2::int[]) AS w(id, expect) ON a.id = w.id
-     WHERE a.id = ANY($1::text[])
-     ORDER BY a.id FOR UPDATE OF a`,
-  ),
-  /** `lockRows` of one id ($1, expected at $2): no arrays to join. */
-  lockRow: statement(
-    'lock_row',
-    `SELECT a.id, a.kind, a.type, a.root, a.source, a.target, a.version,
-       CASE WHEN $2 <> a.version THEN a.fields END AS fields,
-       CASE WHEN $2 <> a.version THEN a.vv::text END AS vv
-     FROM anchors AS a WHERE a.id = $1 FOR UPDATE`,
-  ),
-  lockAbsent: statement(
-    'lock_absent',
-    `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT ${idKey('id')} AS k FROM unnest($1::text[]) AS id ORDER BY k) AS s`,
   ),
   /**
    * Compare-and-swap of one row, and the journal rows ($5…$13) only if it matched: one
