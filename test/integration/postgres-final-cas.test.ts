@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finalCas } from '../../src/storage/postgres/final-cas.ts';
+import { FINAL_STATEMENTS, finalCas } from '../../src/storage/postgres/final-cas.ts';
 import { PostgresStorage } from '../../src/storage/postgres/postgres-storage.ts';
+import { prepareOn } from '../../src/storage/postgres/server-statements.ts';
 import { createScratchSchema, PG_URL, type ScratchSchema } from '../support/postgres-database.ts';
 import { newNode, writeSet } from '../support/write-sets.ts';
 
@@ -15,6 +16,7 @@ describe.skipIf(!PG_URL)('PostgreSQL: the final compare-and-swap sent with COMMI
     await storage.apply(writeSet({ inserts: [newNode('a', { x: 0 }), newNode('b', { x: 0 })] }));
     client = new pg.Client({ connectionString: scratch.url });
     await client.connect();
+    await prepareOn(client, ...FINAL_STATEMENTS);
   });
   afterEach(async () => {
     await client.end();
@@ -24,7 +26,7 @@ describe.skipIf(!PG_URL)('PostgreSQL: the final compare-and-swap sent with COMMI
 
   const runFinal = async (ws: ReturnType<typeof writeSet>) => {
     await client.query(`BEGIN; INSERT INTO commits (id, at) VALUES ('${ws.commitId}', 1)`);
-    return finalCas(client, ws, async (last) => {
+    return finalCas(ws, async (last) => {
       const results = (await client.query(`${last}; COMMIT`)) as unknown as pg.QueryResult[];
       return results.at(-2)?.rows ?? [];
     });
@@ -61,7 +63,7 @@ describe.skipIf(!PG_URL)('PostgreSQL: the final compare-and-swap sent with COMMI
     ]);
     const record = await client.query('SELECT result FROM commits WHERE id = $1', [ws.commitId]);
     expect(JSON.parse(record.rows[0].result).written).toHaveLength(2);
-    // Prepared on this connection once: the next commits execute it (and its one-row form).
+    // Prepared once on this connection (beforeEach): every commit executes them, nothing prepares again.
     await runFinal(
       writeSet({
         updates: [

@@ -1,31 +1,25 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type NodeAnchor, openRepository } from '../../src/index.ts';
 import { SQLITE_MIGRATIONS } from '../../src/storage/sqlite/open-sqlite.ts';
-import { tempDir } from '../support/backends.ts';
+import { useTempDir } from '../support/use-temp-dir.ts';
 
 describe('a SQLite database file', () => {
-  let dir: string;
-  let path: string;
-  beforeEach(() => {
-    dir = tempDir();
-    path = join(dir, 'app.db');
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const tmp = useTempDir();
 
   it('migrates a database made by an older anchorage, keeping its data', async () => {
     // Build the first schema only, as the first release would have.
-    const old = join(dir, 'old-migrations');
+    const old = join(tmp.dir, 'old-migrations');
     mkdirSync(join(old, 'meta'), { recursive: true });
     const journal = JSON.parse(readFileSync(join(SQLITE_MIGRATIONS, 'meta/_journal.json'), 'utf8'));
     const first = journal.entries[0];
     cpSync(join(SQLITE_MIGRATIONS, `${first.tag}.sql`), join(old, `${first.tag}.sql`));
     writeFileSync(join(old, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: [first] }));
-    const raw = new Database(path);
+    const raw = new Database(tmp.path);
     migrate(drizzle(raw), { migrationsFolder: old });
     raw
       .prepare(
@@ -35,29 +29,29 @@ describe('a SQLite database file', () => {
     expect(raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'conflict_journal'").get()).toEqual({ n: 0 });
     raw.close();
 
-    const repo = await openRepository({ url: `sqlite:${path}` });
+    const repo = await openRepository({ url: `sqlite:${tmp.path}` });
     expect((await repo.session().get('n1'))?.fields).toEqual({ a: 1 });
     await repo.close();
-    const after = new Database(path);
+    const after = new Database(tmp.path);
     expect(after.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'conflict_journal'").get()).toEqual({ n: 1 });
     after.close();
   });
 
   it('refuses a database migrated by a newer anchorage, and leaves it alone', async () => {
-    const repo = await openRepository({ url: `sqlite:${path}` });
+    const repo = await openRepository({ url: `sqlite:${tmp.path}` });
     const s = repo.session();
     const n = s.create('N', { kept: true });
     await s.commit();
     await repo.close();
-    const raw = new Database(path);
+    const raw = new Database(tmp.path);
     raw.prepare("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('future', 99999999999999)").run();
     raw.close();
 
-    await expect(openRepository({ url: `sqlite:${path}` })).rejects.toMatchObject({
+    await expect(openRepository({ url: `sqlite:${tmp.path}` })).rejects.toMatchObject({
       code: 'storage',
       message: expect.stringContaining('newer anchorage'),
     });
-    const check = new Database(path);
+    const check = new Database(tmp.path);
     expect(check.prepare('SELECT fields FROM anchors WHERE id = ?').get(n.id)).toEqual({ fields: '{"kept":true}' });
     check.close();
   });
@@ -66,8 +60,8 @@ describe('a SQLite database file', () => {
     ['full', 2],
     ['normal', 1],
   ] as const)('sets synchronous for durability %s, in WAL mode', async (durability, level) => {
-    const repo = await openRepository({ url: `sqlite:${path}`, durability });
-    const raw = new Database(path);
+    const repo = await openRepository({ url: `sqlite:${tmp.path}`, durability });
+    const raw = new Database(tmp.path);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
     // synchronous is per connection: read it from the repository's own.
@@ -77,12 +71,12 @@ describe('a SQLite database file', () => {
   });
 
   it('names a corrupt row in a typed error and still serves the other anchors', async () => {
-    const repo = await openRepository({ url: `sqlite:${path}` });
+    const repo = await openRepository({ url: `sqlite:${tmp.path}` });
     const s = repo.session();
     const good = s.create('N', { ok: 1 });
     const bad = s.create('N', { ok: 2 });
     await s.commit();
-    const raw = new Database(path);
+    const raw = new Database(tmp.path);
     raw.prepare("UPDATE anchors SET fields = '{not json' WHERE id = ?").run(bad.id);
     raw.close();
 
@@ -92,8 +86,8 @@ describe('a SQLite database file', () => {
   });
 
   it('opens the same file from several repositories and sees one graph', async () => {
-    const a = await openRepository({ url: `sqlite:${path}`, writerId: 'a' });
-    const b = await openRepository({ url: `sqlite:${path}`, writerId: 'b' });
+    const a = await openRepository({ url: `sqlite:${tmp.path}`, writerId: 'a' });
+    const b = await openRepository({ url: `sqlite:${tmp.path}`, writerId: 'b' });
     const sa = a.session({ root: 'u' });
     const p = sa.create('P', {});
     sa.connect(await sa.root(), p);

@@ -1,9 +1,7 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasCode, openRepository, type Repository } from '../../src/index.ts';
-import { tempDir } from '../support/backends.ts';
+import { useTempDir } from '../support/use-temp-dir.ts';
 
 /** Another connection to the file that takes the write lock and holds it. */
 function lockHolder(path: string) {
@@ -24,21 +22,15 @@ async function stored(repo: Repository) {
 }
 
 describe('waiting for the SQLite write lock', () => {
-  let dir: string;
-  let path: string;
-  beforeEach(() => {
-    dir = tempDir();
-    path = join(dir, 'app.db');
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const tmp = useTempDir();
 
   it('waits without blocking the process: a timer in the same process can free the lock it waits for', async () => {
     // A long busy timeout: a wait that blocked the thread would outlast the test's timeout.
-    const repo = await openRepository({ url: `sqlite:${path}`, busyTimeoutMs: 60_000 });
+    const repo = await openRepository({ url: `sqlite:${tmp.path}`, busyTimeoutMs: 60_000 });
     const s = repo.session();
     const root = await s.root();
     s.connect(root, s.create('Project', { name: 'p' }));
-    const holder = lockHolder(path);
+    const holder = lockHolder(tmp.path);
     let released = false;
     setTimeout(() => {
       holder.release();
@@ -51,9 +43,9 @@ describe('waiting for the SQLite write lock', () => {
   }, 20_000);
 
   it('runs the writes of one process in the order they came, each whole, while the lock is taken', async () => {
-    const repo = await openRepository({ url: `sqlite:${path}`, busyTimeoutMs: 60_000 });
+    const repo = await openRepository({ url: `sqlite:${tmp.path}`, busyTimeoutMs: 60_000 });
     await repo.session().root();
-    const holder = lockHolder(path);
+    const holder = lockHolder(tmp.path);
     const landed: number[] = [];
     const commits = Array.from({ length: 6 }, async (_, n) => {
       const s = repo.session();
@@ -71,12 +63,12 @@ describe('waiting for the SQLite write lock', () => {
 
   it('gives up after busyTimeoutMs with a retryable StorageError, writing nothing', async () => {
     const repo = await openRepository({
-      url: `sqlite:${path}`,
+      url: `sqlite:${tmp.path}`,
       busyTimeoutMs: 30,
       retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 },
     });
     await repo.session().root();
-    const holder = lockHolder(path);
+    const holder = lockHolder(tmp.path);
     const s = repo.session();
     s.connect(await s.root(), s.create('Project', {}));
     const error = await s.commit().then(

@@ -109,7 +109,7 @@ export async function applyWriteSet(
 
   // Updates alone (a read-modify-write): the writes go with COMMIT, one round trip under the locks.
   if (commitWith && isUpdatesOnly(ws)) {
-    const written = await finalCas(client, ws, commitWith);
+    const written = await finalCas(ws, commitWith);
     return { ok: true, written, deleted: [], edgeConflicts: [] };
   }
   // Journal rows go with the CAS statement when there is one; edge ones (below) at the end.

@@ -1,12 +1,11 @@
 import type pg from 'pg';
-import type { QueryResult } from 'pg';
 import type { WriteResult, WriteSet } from '../../core/write-set.ts';
 import { beginRecordedSql, commitRecorded, landedBefore } from './commit-record.ts';
 import { type CommitWith, FINAL_STATEMENTS } from './final-cas.ts';
 import { LOCK_STATEMENTS, Locked, lockRows } from './lock-rows.ts';
 import { applyOptimistic } from './optimistic-write.ts';
 import { PREPARED_STATEMENT_MISSING, sqlState, toStorageError, UNIQUE_VIOLATION } from './postgres-errors.ts';
-import { prepareOn } from './server-statements.ts';
+import { prepareOn, sendTogether } from './server-statements.ts';
 
 const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
 
@@ -51,18 +50,16 @@ export async function recordedAttempt(
   // `fn` may send its last statement with COMMIT (and the record's result) itself.
   const commitWith: CommitWith = async (last) => {
     committing = true;
-    const results = (await client.query(`${last}; COMMIT`)) as unknown as QueryResult[];
+    const results = await sendTogether(client, [last, 'COMMIT']);
     committed = true;
     return results.at(-2)?.rows ?? [];
   };
   try {
-    // Before BEGIN: a PREPARE that fails then leaves no transaction aborted.
+    // Before BEGIN, for the whole attempt: a PREPARE that fails then leaves no transaction aborted.
     await prepareOn(client, ...LOCK_STATEMENTS, ...FINAL_STATEMENTS);
     const locked = new Locked();
     const opening = beginRecordedSql(ws);
-    const [, record] = options.recordAlone
-      ? ((await client.query(opening.join('; '))) as unknown as QueryResult[])
-      : await lockRows(client, ws, locked, opening);
+    const [, record] = options.recordAlone ? await sendTogether(client, opening) : await lockRows(client, ws, locked, opening);
     const landed = await landedBefore(client, ws, record);
     if (landed) {
       await client.query('ROLLBACK');

@@ -1,8 +1,7 @@
-import type { ClientBase } from 'pg';
 import type { WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { casArgs, writtenRow } from './cas-updates.ts';
 import { journalColumns } from './postgres-journal.ts';
-import { executeSql, prepareOn, type ServerStatement, serverStatement } from './server-statements.ts';
+import { executeSql, type ServerStatement, serverStatement } from './server-statements.ts';
 import { casManyCtes, casOneCtes } from './statements.ts';
 
 /**
@@ -40,18 +39,12 @@ const finalStatement = (name: string, casCtes: string, first: readonly string[],
 const FINAL_ONE = finalStatement('final_cas_one', casOneCtes, ['text', 'int', 'text'], '1');
 const FINAL_MANY = finalStatement('final_cas_many', casManyCtes, ['text[]', 'int[]', 'text[]'], 'cardinality($1::text[])');
 
-/** The statements `finalCas` executes, for `prepareOn`. */
+/** The statements `finalCas` executes: prepare them on the connection first (`prepareOn`). */
 export const FINAL_STATEMENTS = [FINAL_ONE, FINAL_MANY];
 
-/** The final statement of `ws`, to run where `finalCas` prepared it. */
-export function finalCasSql(ws: WriteSet): string {
+/** Sends the final statement of `ws` with COMMIT (`commitWith`); returns the rows written. */
+export async function finalCas(ws: WriteSet, commitWith: CommitWith): Promise<Map<string, WrittenRow>> {
   const stmt = ws.updates.length === 1 ? FINAL_ONE : FINAL_MANY;
-  return executeSql(stmt, [...casArgs(ws), ...journalColumns(ws.journal), ws.commitId]);
-}
-
-/** Sends the final statement of `ws` with COMMIT, on `client`; returns the rows written. */
-export async function finalCas(client: ClientBase, ws: WriteSet, commitWith: CommitWith): Promise<Map<string, WrittenRow>> {
-  await prepareOn(client, ws.updates.length === 1 ? FINAL_ONE : FINAL_MANY);
-  const rows = await commitWith(finalCasSql(ws));
+  const rows = await commitWith(executeSql(stmt, [...casArgs(ws), ...journalColumns(ws.journal), ws.commitId]));
   return new Map(rows.map((r) => [r.id as string, writtenRow(r as { version: number; vv: string })]));
 }

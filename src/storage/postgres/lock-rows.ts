@@ -2,7 +2,7 @@ import type { ClientBase, QueryResult } from 'pg';
 import type { AnchorRow } from '../../core/row.ts';
 import type { WriteSet } from '../../core/write-set.ts';
 import { parseRow, type StoredRecord } from '../parse-row.ts';
-import { executeSql, prepareOn, serverStatement } from './server-statements.ts';
+import { executeSql, sendTogether, serverStatement } from './server-statements.ts';
 import { type Client, idKey, run, SQL } from './statements.ts';
 
 /** A row locked by the attempt; content (`fields`, `vv`) only where it differs from what was expected. */
@@ -108,7 +108,7 @@ const LOCK_ABSENT = serverStatement(
   `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT ${idKey('id')} AS k FROM unnest($1::text[]) AS id ORDER BY k) AS s`,
 );
 
-/** The statements `lockRows` and `lockIds` execute, for `prepareOn`. */
+/** The statements `lockRows` and `lockIds` execute: prepare them on the connection first (`prepareOn`). */
 export const LOCK_STATEMENTS = [LOCK_ABSENT, LOCK_ROW, LOCK_ROWS];
 
 /**
@@ -132,10 +132,7 @@ export async function lockRows(
   if (wanted.length === 1 && one) statements.push(executeSql(LOCK_ROW, one));
   else if (wanted.length > 1) statements.push(executeSql(LOCK_ROWS, [wanted.map(([id]) => id), wanted.map(([, v]) => v)]));
   if (statements.length === 0) return [];
-  await prepareOn(client, ...LOCK_STATEMENTS);
-  const sent = await client.query(statements.join('; '));
-  // One statement answers with its result, several with an array of them.
-  const results = (Array.isArray(sent) ? sent : [sent]) as QueryResult[];
+  const results = await sendTogether(client, statements);
   const found = wanted.length > 0 ? (results.at(-1) as QueryResult<LockedRow>).rows : [];
   locked.add([...absent, ...wanted.map(([id]) => id)], found);
   return results.slice(0, lead.length);
@@ -143,7 +140,6 @@ export async function lockRows(
 
 /** Locks rows by id (in id order) that an attempt reaches while it writes (a delete's cascade); returns those found. */
 export async function lockIds(client: ClientBase, ids: readonly string[], locked: Locked): Promise<LockedRow[]> {
-  await prepareOn(client, LOCK_ROWS);
   const rows = (await client.query<LockedRow>(executeSql(LOCK_ROWS, [ids, ids.map(() => null)]))).rows;
   locked.add(ids, rows);
   return rows;

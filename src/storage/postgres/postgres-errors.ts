@@ -1,5 +1,8 @@
 import { hasCode, StorageError } from '../../core/errors.ts';
 
+export const UNIQUE_VIOLATION = '23505';
+export const PREPARED_STATEMENT_MISSING = '26000';
+
 /** SQLSTATEs after which the server rolled the transaction back and another attempt may succeed. */
 const TRANSIENT_SQLSTATES = new Map<string, string>([
   ['40001', 'serialization failure'],
@@ -10,7 +13,7 @@ const TRANSIENT_SQLSTATES = new Map<string, string>([
   ['57P02', 'server crashed'],
   ['57P03', 'server starting up'],
   // A pooler reset the session (DISCARD ALL); the attempt's connection is replaced.
-  ['26000', 'prepared statement missing'],
+  [PREPARED_STATEMENT_MISSING, 'prepared statement missing'],
 ]);
 
 /** Socket-level failures: the connection is gone, the server may be back for the next attempt. */
@@ -20,8 +23,6 @@ const TRANSIENT_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
 const LOST_CONNECTION =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
-export const UNIQUE_VIOLATION = '23505';
-export const PREPARED_STATEMENT_MISSING = '26000';
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 /** The SQLSTATE (or socket code) of a driver error, if it has one. */

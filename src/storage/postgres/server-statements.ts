@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ClientBase } from 'pg';
+import type { ClientBase, QueryResult } from 'pg';
 
 /**
  * A statement prepared with SQL `PREPARE` once per server session and run as `EXECUTE
@@ -36,8 +36,8 @@ const DUPLICATE_PREPARED_STATEMENT = '42P05';
  * another instance of this module on a shared pool: same name, same SQL) counts as prepared.
  */
 export async function prepareOn(client: ClientBase, ...statements: readonly ServerStatement[]): Promise<void> {
-  const done = preparedOn.get(client) ?? new Set<string>();
-  preparedOn.set(client, done);
+  let done = preparedOn.get(client);
+  if (!done) preparedOn.set(client, (done = new Set()));
   for (const s of statements) {
     if (done.has(s.name)) continue;
     try {
@@ -70,6 +70,15 @@ function element(value: unknown): string {
 
 const literal = (value: unknown, type: string): string =>
   Array.isArray(value) ? `ARRAY[${value.map(element).join(',')}]::${type}` : `${element(value)}::${type}`;
+
+/**
+ * Sends several statements as one simple query (one round trip, run in order, the first failure
+ * stopping the rest); returns their results, one per statement.
+ */
+export async function sendTogether(client: ClientBase, statements: readonly string[]): Promise<QueryResult[]> {
+  const sent: QueryResult | QueryResult[] = await client.query(statements.join('; '));
+  return Array.isArray(sent) ? sent : [sent];
+}
 
 /** `EXECUTE` of a statement prepared by `prepareOn`, its arguments as typed literals. */
 export function executeSql(stmt: ServerStatement, args: readonly unknown[]): string {
