@@ -98,10 +98,19 @@ function observerCostMicros(): number {
         kind: 'field',
         resolution: 'lww',
         fields: ['n'],
+        edges: [],
         writers: ['x'],
       });
     }
-    observer.onCommit({ backend: 'sqlite', outcome: 'committed', attempts: 1, durationMs: 0.2, backoffMs: 0, rows: 1 });
+    observer.onCommit({
+      backend: 'sqlite',
+      outcome: 'committed',
+      attempts: 1,
+      durationMs: 0.2,
+      backoffMs: 0,
+      lockWaitMs: 0,
+      rows: 1,
+    });
   }
   const micros = ((performance.now() - t0) * 1000) / n;
   void observer.onClose();

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Runs the built CLI when present, else the TypeScript sources through tsx.
+// In a checkout (sources beside this file) runs the TypeScript sources through tsx, so a stale
+// `dist/` never answers; an installed package ships only `dist/` and runs the built CLI.
 import { existsSync } from 'node:fs';
 
-const built = new URL('../dist/cli/main.js', import.meta.url);
-if (existsSync(built)) {
-  await import(built.href);
-} else {
+const source = new URL('../src/cli/main.ts', import.meta.url);
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../src/cli/main.ts', import.meta.url).href);
+  await import(source.href);
+} else {
+  await import(new URL('../dist/cli/main.js', import.meta.url).href);
 }

@@ -13,8 +13,7 @@ export {
 export type { Json } from './core/json.ts';
 export type { FieldMergeFn, FieldPolicy, PolicyTable } from './core/merge-policy.ts';
 export { type Fields, SYSTEM_ROOT } from './core/row.ts';
-export type { VersionVector } from './core/version-vector.ts';
-export * as versionVectors from './core/version-vector.ts';
+export type { Ordering, VersionVector } from './core/version-vector.ts';
 export type { Anchor, EdgeAnchor, NodeAnchor } from './repository/anchors.ts';
 export type { AttemptEvent, CommitEvent, ConflictReport, RepositoryObserver, RetryEvent } from './repository/observer.ts';
 export { openRepository } from './repository/open-repository.ts';
@@ -23,4 +22,5 @@ export { Repository, type SessionOptions, type TransactionOptions } from './repo
 export type { RetryConfig } from './repository/retry-policy.ts';
 export { Session, type SessionMode } from './repository/session.ts';
 export type { ConnectOptions, ListOptions, ListPage, NeighborsOptions } from './repository/session-options.ts';
+export * as versionVectors from './repository/version-vectors.ts';
 export type { ScanQuery, StorageCapabilities, StoragePort } from './storage/storage-port.ts';

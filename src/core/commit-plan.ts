@@ -41,6 +41,9 @@ export interface ConflictEvent {
   /** `rejected`: the commit failed on it; `exhausted`: still conflicting when the retry budget ran out. */
   readonly resolution: 'rebased' | 'merged' | 'lww' | 'rejected' | 'exhausted';
   readonly fields: readonly string[];
+  /** Edge ids this commit added or removed at the anchor (edge conflicts, and connects to a deleted node). */
+  readonly edges: readonly string[];
+  /** Writers that wrote the anchor since this commit's base, read from the version vectors. */
   readonly writers: readonly string[];
 }
 
@@ -101,7 +104,15 @@ export function rebasePlan(
     if (insert.kind !== 'edge') continue;
     for (const end of [insert.source, insert.target]) {
       if (current.has(end) && current.get(end) === null) {
-        events.push({ anchorId: end, type: typeIn(plan, end), kind: 'delete', resolution: 'rejected', fields: [], writers: [] });
+        events.push({
+          anchorId: end,
+          type: typeIn(plan, end),
+          kind: 'delete',
+          resolution: 'rejected',
+          fields: [],
+          edges: [insert.id],
+          writers: [],
+        });
         return fail(
           new ConflictError('deleted_concurrently', `cannot connect to ${end}: it was deleted concurrently`, {
             anchorId: end,
@@ -119,7 +130,15 @@ export function rebasePlan(
     }
     const row = current.get(update.id) ?? null;
     if (row === null) {
-      events.push({ anchorId: update.id, type: update.type, kind: 'delete', resolution: 'rejected', fields: [], writers: [] });
+      events.push({
+        anchorId: update.id,
+        type: update.type,
+        kind: 'delete',
+        resolution: 'rejected',
+        fields: [],
+        edges: [],
+        writers: [],
+      });
       return fail(
         new ConflictError('deleted_concurrently', `anchor ${update.id} was deleted concurrently`, {
           anchorId: update.id,
@@ -136,6 +155,7 @@ export function rebasePlan(
         kind: 'field',
         resolution: 'rejected',
         fields: rebased.conflicting,
+        edges: [],
         writers,
       });
       return fail(
@@ -153,11 +173,20 @@ export function rebasePlan(
         kind: 'field',
         resolution: resolutionOf(resolution),
         fields: [key],
+        edges: [],
         writers,
       });
     }
     if (rebased.resolved.length === 0) {
-      events.push({ anchorId: update.id, type: update.type, kind: 'field', resolution: 'rebased', fields: [], writers });
+      events.push({
+        anchorId: update.id,
+        type: update.type,
+        kind: 'field',
+        resolution: 'rebased',
+        fields: [],
+        edges: [],
+        writers,
+      });
     }
     updates.push({ ...update, expect: row.version, baseVv: row.vv, fields: rebased.fields });
   }
@@ -177,6 +206,7 @@ export function rebasePlan(
       kind: 'delete',
       resolution: 'rebased',
       fields: [],
+      edges: [],
       writers: writersSince(del.baseVv, row.vv),
     });
     deletes.push({ ...del, expect: row.version, baseVv: row.vv });

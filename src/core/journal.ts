@@ -16,18 +16,23 @@ export interface EndpointBase {
   readonly type: string;
   readonly expect: number;
   readonly vv: VersionVector;
+  /** The edges this write set adds or removes at it. */
+  readonly edges: readonly string[];
 }
 
 /**
  * The journal entry for an endpoint that other writers changed since the session's base: its
- * edge list was rebased in place (edges merge, so the write still goes through).
+ * edge list was rebased in place (edges merge, so the write still goes through). `bumped` is the
+ * endpoint's row after this write set's own bump, which added one to `meta.writer`'s count.
  */
 export function edgeRebased(
   base: EndpointBase,
-  current: { readonly version: number; readonly vv: VersionVector },
+  bumped: { readonly version: number; readonly vv: VersionVector },
   meta: { readonly commitId: string; readonly at: number; readonly writer: string },
 ): JournalEntry | undefined {
-  if (current.version === base.expect) return undefined;
+  if (bumped.version - 1 === base.expect) return undefined;
+  // Undo our own bump, so another session of this process that raced us still counts.
+  const before = { ...bumped.vv, [meta.writer]: (bumped.vv[meta.writer] ?? 1) - 1 };
   return {
     ...meta,
     anchorId: base.id,
@@ -35,13 +40,14 @@ export function edgeRebased(
     kind: 'edge',
     resolution: 'rebased',
     fields: [],
-    writers: writersSince(base.vv, current.vv).filter((w) => w !== meta.writer),
+    edges: base.edges,
+    writers: writersSince(base.vv, before),
   };
 }
 
 /**
  * What a commit that ran out of retries journals: one `exhausted` entry per anchor and kind it
- * had rebased, with every field and writer involved (those rebases were never written).
+ * had rebased, with every field, edge and writer involved (those rebases were never written).
  */
 export function exhaustedEntries(pending: readonly JournalEntry[], at: number): JournalEntry[] {
   const byAnchor = new Map<string, JournalEntry>();
@@ -53,6 +59,7 @@ export function exhaustedEntries(pending: readonly JournalEntry[], at: number): 
       at,
       resolution: 'exhausted',
       fields: [...new Set([...(seen?.fields ?? []), ...e.fields])],
+      edges: [...new Set([...(seen?.edges ?? []), ...e.edges])],
       writers: [...new Set([...(seen?.writers ?? []), ...e.writers])].sort(),
     });
   }

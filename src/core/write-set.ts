@@ -49,7 +49,7 @@ export interface WrittenRow {
 }
 
 /** Outcome of one attempt. A compare-and-swap miss is a value, not an exception. */
-export type WriteResult =
+export type WriteResult = (
   | {
       readonly ok: true;
       /** New version and vector of every row written, including endpoints whose edge list moved. */
@@ -63,4 +63,12 @@ export type WriteResult =
       readonly ok: false;
       /** Rows that were not as expected, with what is stored now (null: gone). */
       readonly stale: ReadonlyArray<{ readonly id: string; readonly current: AnchorRow | null }>;
-    };
+    }
+) & {
+  /**
+   * How long the attempt waited for the database's write lock before it ran (SQLite: behind
+   * this process's other writes and other processes'). Backends that wait inside the attempt
+   * (PostgreSQL's row locks) leave it out.
+   */
+  readonly lockWaitMs?: number;
+};

@@ -66,7 +66,7 @@ export const METRICS = {
   },
   busyWait: {
     name: 'anchorage_busy_wait_seconds_total',
-    help: 'Time spent in attempts that found the database busy (waiting for its lock).',
+    help: "Time writers waited for the database's write lock: attempts that found it busy, and waits before attempts that got it.",
     type: 'counter',
     labelNames: ['backend'],
   },

@@ -32,6 +32,7 @@ export class StatsAccumulator {
   commit(e: CommitEvent): void {
     this.#commits[e.outcome]++;
     this.#backoffMs += e.backoffMs;
+    this.#busyWaitMs += e.lockWaitMs;
     this.#durationMs += e.durationMs;
     (this.#durations[bucketIndex(DURATION_BUCKETS, e.durationMs / 1000)] as number)++;
     (this.#attemptCounts[bucketIndex(ATTEMPT_BUCKETS, e.attempts)] as number)++;

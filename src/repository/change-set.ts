@@ -26,20 +26,23 @@ function endpointsOf(
   known: (id: string) => Live | undefined,
 ): EndpointBase[] {
   const written = new Set([...inserts, ...updates, ...deletes].map((a) => a.id));
-  const ends = new Set<string>();
-  for (const a of inserts) if (a.kind === 'edge') ends.add(a.source).add(a.target);
-  for (const a of selection) if (a.kind === 'edge' && a.destroyed) ends.add(a.source).add(a.target);
+  const edgesAt = new Map<string, string[]>();
+  const touch = (edge: { id: string; source: string; target: string }) => {
+    for (const end of new Set([edge.source, edge.target])) edgesAt.set(end, [...(edgesAt.get(end) ?? []), edge.id]);
+  };
+  for (const a of inserts) if (a.kind === 'edge') touch(a);
+  for (const a of selection) if (a.kind === 'edge' && a.destroyed) touch(a);
   const out: EndpointBase[] = [];
-  for (const id of ends) {
+  for (const [id, edges] of edgesAt) {
     const live = known(id);
     if (!live?.base || written.has(id)) continue;
-    out.push({ id, type: live.type, expect: live.base.version, vv: live.base.vv });
+    out.push({ id, type: live.type, expect: live.base.version, vv: live.base.vv, edges });
   }
   return out;
 }
 
 function checkedFields(live: Live, fields: Fields, maxBytes: number): Fields {
-  checkSize(fields, maxBytes, `${live.type} ${live.id}`);
+  checkSize(fields, maxBytes, 'fields', live.id);
   return fields;
 }
 

@@ -57,8 +57,17 @@ export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Pr
   let attempts = 0;
   let passStarted = started;
   let backoffMs = 0;
+  let lockWaitMs = 0;
   const finish = (outcome: 'committed' | 'conflict' | 'exhausted' | 'error') =>
-    notify(observers, 'onCommit', { backend, outcome, attempts, durationMs: ctx.now() - started, backoffMs, rows: rowsOf(plan) });
+    notify(observers, 'onCommit', {
+      backend,
+      outcome,
+      attempts,
+      durationMs: ctx.now() - started,
+      backoffMs,
+      lockWaitMs,
+      rows: rowsOf(plan),
+    });
 
   const attempted = (outcome: AttemptEvent['outcome']) => {
     const now = ctx.now();
@@ -114,6 +123,7 @@ export async function runCommit(ctx: CommitLoopContext, initial: CommitPlan): Pr
       throw error;
     }
     unknownOutcome = undefined;
+    lockWaitMs += result.lockWaitMs ?? 0;
     if (result.ok) {
       attempted('committed');
       report(journal);

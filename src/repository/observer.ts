@@ -33,6 +33,8 @@ export interface CommitEvent {
   readonly attempts: number;
   readonly durationMs: number;
   readonly backoffMs: number;
+  /** Time its attempts waited for the database's write lock before they ran (see `WriteResult`). */
+  readonly lockWaitMs: number;
   /** Rows in the write set (inserts, updates, deletes). */
   readonly rows: number;
 }

@@ -8,7 +8,7 @@ import type { RepositoryObserver } from './observer.ts';
 import type { ResolvedOptions } from './options.ts';
 import { withRetries } from './retry-policy.ts';
 import { Session, type SessionContext, type SessionMode } from './session.ts';
-import { idSchema, parseInput } from './validation.ts';
+import { idSchema, parseInput, transactionFnSchema } from './validation.ts';
 
 export interface SessionOptions {
   /** The user root this session acts for; anchors it creates are owned by it. Default: system root. */
@@ -86,6 +86,7 @@ export class Repository {
    * for read-dependent logic such as find-or-create. Other errors abort and propagate.
    */
   async transaction<T>(fn: (tx: Session) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
+    parseInput(transactionFnSchema, fn, 'fn');
     const opts = parseInput(sessionOptionsSchema, options, 'options');
     let replays = 0;
     try {

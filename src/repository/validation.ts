@@ -25,6 +25,12 @@ export const fieldsSchema = z.custom<Fields>().superRefine((value, ctx) => {
   if (issue) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path ? [issue.path] : [] });
 });
 
+/** A callback such as a transaction's body: `(tx) => result`. */
+export const transactionFnSchema = z.custom<(tx: never) => unknown>(
+  (v) => typeof v === 'function',
+  'must be a function (tx) => result',
+);
+
 function pathOf(prefix: string, path: ReadonlyArray<PropertyKey>): string {
   const rest = path.map(String).join('.');
   return prefix && rest ? `${prefix}.${rest}` : prefix || rest;
@@ -39,11 +45,11 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, path:
 }
 
 /** Refuses an anchor whose serialized fields exceed `maxBytes`. */
-export function checkSize(fields: Fields, maxBytes: number, path: string): void {
+export function checkSize(fields: Fields, maxBytes: number, path: string, anchorId?: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(fields));
   if (bytes > maxBytes) {
     throw new ValidationError(path, `serialized size ${bytes} bytes exceeds the limit of ${maxBytes} bytes`, {
-      context: { bytes, maxBytes },
+      context: { bytes, maxBytes, anchorId },
     });
   }
 }

@@ -25,3 +25,9 @@ export function serverFiles(options: Pick<ServerOptions, 'db' | 'naive'>): { gra
   const base = path.replace(/\.db$/, '');
   return { graph: options.naive ? `${base}.naive.db` : path, auth: `${base}${options.naive ? '.naive' : ''}.auth.db` };
 }
+
+/** What a cluster worker tells the primary when it cannot start (before exiting). */
+export interface WorkerFailure {
+  readonly type: 'start_failed';
+  readonly message: string;
+}

@@ -10,6 +10,21 @@ import { AuthStore } from './auth-store.ts';
 import { type ServerOptions, serverFiles } from './server-options.ts';
 import { WalkerApp } from './walker-app.ts';
 
+/** The server could not start (a port in use, say); its message is for a person. */
+export class ServeError extends Error {
+  override readonly name = 'ServeError';
+}
+
+/** Says in plain words why listening on `host:port` failed. */
+export function listenFailure(error: unknown, options: Pick<ServerOptions, 'host' | 'port'>): ServeError {
+  const where = `${options.host}:${options.port}`;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return new ServeError(`cannot listen on ${where}: the port is in use (by another process?)`);
+  if (code === 'EACCES') return new ServeError(`cannot listen on ${where}: permission denied`);
+  if (code === 'EADDRNOTAVAIL') return new ServeError(`cannot listen on ${where}: no such address on this machine`);
+  return new ServeError(`cannot listen on ${where}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 export interface RunningServer {
   readonly port: number;
   /** Stops accepting, lets background chats finish, closes the database. */
@@ -37,10 +52,19 @@ export async function startWalkerServer(options: ServerOptions, log: (m: string)
   const server = createServer(app.handle);
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await store.close();
+    auth.close();
+    throw listenFailure(error, options);
+  }
   return {
     port: (server.address() as AddressInfo).port,
     async close() {

@@ -60,7 +60,6 @@ export async function runWalker(name: string, body: unknown, ctx: WalkerContext)
         return [{ deleted }];
       }
       const project = await createProject(store, root, { name: op.name, template_id: op.template_id });
-      if (!project) throw new HttpError(409, 'conflict', 'the profile changed while creating the project; try again');
       return [{ project: { id: project.id, name: project.name } }];
     }
     case 'ai_chat': {

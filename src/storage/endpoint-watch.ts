@@ -19,7 +19,7 @@ export class EndpointWatch {
   bumped(id: string, after: WrittenRow): void {
     const base = this.#bases.get(id);
     if (!base) return;
-    const entry = edgeRebased(base, { version: after.version - 1, vv: after.vv }, this.#ws);
+    const entry = edgeRebased(base, after, this.#ws);
     if (entry) this.entries.push(entry);
   }
 

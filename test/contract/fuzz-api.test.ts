@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Anchor, type NodeAnchor, openRepository, type Repository, type Session } from '../../src/index.ts';
+import { type Anchor, type NodeAnchor, openRepository, type Repository, type Session, versionVectors } from '../../src/index.ts';
 import { backends } from '../support/backends.ts';
 
 const CODES = new Set([
@@ -148,5 +148,43 @@ describe.each(backends)('fuzzing the public API on $name', (backend) => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('fuzzing the entry points outside a session', () => {
+  it('refuses a transaction body or options that are not what it takes, with a typed error', async () => {
+    const repo = await openRepository({ url: 'memory:' });
+    try {
+      await fc.assert(
+        fc.asyncProperty(wild, wild, async (fn, options) => {
+          await typed(() => repo.transaction(fn as never, options as never));
+        }),
+        { numRuns: 200 },
+      );
+      await expect(repo.transaction('nope' as never)).rejects.toMatchObject({ code: 'validation', path: 'fn' });
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('answers versionVectors calls on any input with a result or a typed error', async () => {
+    const calls = [
+      (a: unknown, b: unknown) => versionVectors.compare(a as never, b as never),
+      (a: unknown, b: unknown) => versionVectors.merge(a as never, b as never),
+      (a: unknown, b: unknown) => versionVectors.increment(a as never, b as never),
+      (a: unknown, b: unknown) => versionVectors.writersSince(a as never, b as never),
+      (a: unknown) => versionVectors.total(a as never),
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.nat(calls.length - 1), wild, wild, async (i, a, b) => {
+        await typed(() => calls[i]?.(a, b));
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => versionVectors.compare(null as never, {})).toThrow(expect.objectContaining({ code: 'validation', path: 'a' }));
+    expect(() => versionVectors.merge({ a: 'x' } as never, {})).toThrow(
+      expect.objectContaining({ code: 'validation', path: 'a.a' }),
+    );
+    expect(versionVectors.compare({ a: 1 }, { a: 1, b: 1 })).toBe('before');
   });
 });

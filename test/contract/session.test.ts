@@ -250,4 +250,36 @@ describe.each(backends)('sessions on $name', (backend) => {
     ]);
     expect(conflicts).toMatchObject([{ anchorId: p.id, kind: 'field', resolution: 'rebased', writers: ['W'] }]);
   });
+
+  it('reports an edge conflict with the edges this commit added at the node and the writers that raced it', async () => {
+    const conflicts: ConflictEvent[] = [];
+    const watched = await db.repo({ writerId: 'W', observers: [{ onConflict: (e) => conflicts.push(e) }] });
+    const s = watched.session({ root: USER });
+    const hub = s.create('Hub', {});
+    await s.commit();
+    const a = watched.session({ root: USER });
+    const b = watched.session({ root: USER });
+    const ha = (await a.get(hub.id)) as NodeAnchor;
+    const hb = (await b.get(hub.id)) as NodeAnchor;
+    a.connect(ha, a.create('Leaf', {}));
+    const e1 = b.connect(hb, b.create('Leaf', {}));
+    const e2 = b.connect(b.create('Leaf', {}), hb);
+    await a.commit();
+    await b.commit();
+    // Sessions of one process share a writer id: the racer is W, as for field conflicts.
+    expect(conflicts).toEqual([
+      expect.objectContaining({
+        anchorId: hub.id,
+        type: 'Hub',
+        kind: 'edge',
+        resolution: 'rebased',
+        edges: [e1.id, e2.id],
+        writers: ['W'],
+      }),
+    ]);
+    const journal = await watched.storage.readJournal({});
+    expect(journal.filter((e) => e.kind === 'edge')).toEqual([
+      expect.objectContaining({ anchorId: hub.id, edges: [e1.id, e2.id] }),
+    ]);
+  });
 });

@@ -86,13 +86,13 @@ describe.each(backends)('storage port on $name', (backend) => {
     ok(await s.apply(ws({ inserts: [node('a')] })));
     ok(await s.apply(ws({ deletes: [{ id: 'a', expect: 1 }] })));
     const miss = await s.apply(ws({ updates: [{ id: 'a', expect: 1, fields: {} }] }));
-    expect(miss).toEqual({ ok: false, stale: [{ id: 'a', current: null }] });
+    expect(miss).toMatchObject({ ok: false, stale: [{ id: 'a', current: null }] });
   });
 
   it('refuses an edge to a missing endpoint as stale', async () => {
     ok(await s.apply(ws({ inserts: [node('a')] })));
     const miss = await s.apply(ws({ inserts: [edge('e', 'a', 'gone')] }));
-    expect(miss).toEqual({ ok: false, stale: [{ id: 'gone', current: null }] });
+    expect(miss).toMatchObject({ ok: false, stale: [{ id: 'gone', current: null }] });
     expect(await s.loadEdgeIds('a')).toEqual([]);
   });
 
@@ -154,10 +154,76 @@ describe.each(backends)('storage port on $name', (backend) => {
     ok(await s.apply(ws({ inserts: [node('a'), node('b'), node('c')] })));
     ok(await s.apply({ ...ws({ inserts: [edge('e1', 'a', 'b')] }), writer: 'other' }));
     const r = ok(
-      await s.apply(ws({ inserts: [edge('e2', 'a', 'c')], endpoints: [{ id: 'a', type: 'T', expect: 1, vv: { [W]: 1 } }] })),
+      await s.apply(
+        ws({ inserts: [edge('e2', 'a', 'c')], endpoints: [{ id: 'a', type: 'T', expect: 1, vv: { [W]: 1 }, edges: ['e2'] }] }),
+      ),
     );
     expect(r.edgeConflicts).toMatchObject([{ anchorId: 'a', kind: 'edge', resolution: 'rebased', writers: ['other'] }]);
     expect(await s.readJournal({})).toMatchObject([{ anchorId: 'a', kind: 'edge', commitId: expect.any(String) }]);
+  });
+
+  describe('journal rows of an attempt that misses', () => {
+    const carried = (commitId: string, anchorId: string, resolution: 'lww' | 'merged') => ({
+      commitId,
+      at: 1_700_000_000_000,
+      writer: W,
+      anchorId,
+      type: 'T',
+      kind: 'field' as const,
+      resolution,
+      fields: ['x'],
+      edges: [],
+      writers: ['other'],
+    });
+    /** a at version 2 (a base-1 update of it is stale), d at 1; another writer moved b's edge list. */
+    const setUp = async () => {
+      ok(await s.apply(ws({ inserts: [node('a', { x: 1 }), node('b'), node('c'), node('d', { x: 1 })] })));
+      ok(await s.apply(ws({ updates: [{ id: 'a', expect: 1, fields: { x: 2 } }] })));
+      ok(await s.apply({ ...ws({ inserts: [edge('e1', 'b', 'c')] }), writer: 'other' }));
+    };
+    const staleA = { id: 'a', expect: 1, fields: { x: 3 } };
+    const shapes: Array<[string, Partial<WriteSet>]> = [
+      // PostgreSQL sends a one-row write set as one autocommit statement, journal rows included.
+      ['one stale update', { updates: [staleA] }],
+      ['two updates, one of them stale', { updates: [staleA, { id: 'd', expect: 1, fields: { x: 3 } }] }],
+      [
+        'a stale update beside an edge insert at an endpoint moved since its base',
+        {
+          updates: [staleA],
+          endpoints: [{ id: 'b', type: 'T', expect: 1, vv: { [W]: 1 }, edges: ['e2'] }],
+          inserts: [edge('e2', 'b', 'c')],
+        },
+      ],
+    ];
+
+    it.each(shapes)('writes none, carried or found, for %s', async (_, parts) => {
+      await setUp();
+      const commitId = `miss-${parts.updates?.length}-${parts.inserts?.length ?? 0}`;
+      const missing = {
+        ...ws({ ...parts, journal: [carried(commitId, 'a', 'lww'), carried(commitId, 'b', 'merged')] }),
+        commitId,
+      };
+      // On its own, then with a rebase that gives up: the stale row is reported and nothing is written.
+      const gaveUp: string[][] = [];
+      for (const rebase of [undefined, (stale: ReadonlyArray<{ id: string }>) => void gaveUp.push(stale.map((r) => r.id))]) {
+        const miss = await s.apply(missing, rebase);
+        expect(miss).toMatchObject({ ok: false, stale: [{ id: 'a', current: { version: 2 } }] });
+        expect(await s.readJournal({})).toEqual([]);
+        const rows = await s.load(['a', 'b', 'd', 'e2']);
+        expect([rows.get('a')?.fields, rows.get('d')?.version, rows.has('e2')]).toEqual([{ x: 2 }, 1, false]);
+        expect(await s.loadEdgeIds('b')).toEqual(['e1']);
+      }
+      if (s.capabilities.rebaseInPlace) expect(gaveUp).toEqual([['a']]);
+
+      // The same write set, no longer stale, writes its journal rows (and any edge rebase) with it.
+      const updates = missing.updates.map((u) => (u.id === 'a' ? { ...u, expect: 2 } : u));
+      ok(await s.apply({ ...missing, updates }));
+      const written = await s.readJournal({});
+      expect(written.map((e) => `${e.anchorId} ${e.kind} ${e.resolution}`).sort()).toEqual(
+        ['a field lww', 'b field merged', ...(parts.inserts ? ['b edge rebased'] : [])].sort(),
+      );
+      expect(written.every((e) => e.commitId === commitId)).toBe(true);
+    });
   });
 
   it('creates a root once and never touches an existing one', async () => {
@@ -184,6 +250,7 @@ describe.each(backends)('storage port on $name', (backend) => {
       kind: 'field' as const,
       resolution: 'rejected' as const,
       fields: ['x'],
+      edges: [],
       writers: ['w2'],
     });
     await s.appendJournal([entry(10), entry(20), entry(30), entry(40)]);

@@ -1,24 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type NodeAnchor, openRepository, type Repository } from '../../src/index.ts';
+import type { StoragePort } from '../../src/storage/storage-port.ts';
 import { backends, type TestDatabase } from '../support/backends.ts';
+import { storedState } from '../support/stored-state.ts';
 
 const USER = 'user-1';
 
 describe.each(backends)('bad input on $name', (backend) => {
   let db: TestDatabase;
   let repo: Repository;
+  let storage: StoragePort;
   let stored: NodeAnchor;
-  /** Everything stored, as plain JSON, to prove a refusal changed nothing. */
+  /** Everything stored, as plain JSON — as a session reads it, and every row as stored — to prove a refusal changed nothing. */
   const snapshot = async () => {
     const s = repo.session();
     const root = (await s.get(USER)) as NodeAnchor;
     const nodes = await s.neighbors(root);
-    return JSON.stringify({ root, nodes });
+    return JSON.stringify({ root, nodes, rows: await storedState(storage) });
   };
 
   beforeEach(async () => {
     db = await backend.create();
     repo = await db.repo({ writerId: 'A', maxAnchorBytes: 2000 });
+    storage = await db.storage();
     const s = repo.session({ root: USER });
     stored = s.create('P', { name: 'ada', list: [1, 2] });
     s.connect(await s.root(), stored);
@@ -38,6 +42,9 @@ describe.each(backends)('bad input on $name', (backend) => {
     ['a cycle', cycle, 'fields.self'],
     ['undefined inside an array', () => ({ a: [1, undefined] }), 'fields.a[1]'],
     ['a non-finite number', () => ({ x: Number.NaN }), 'fields.x'],
+    ['Infinity', () => ({ x: Number.POSITIVE_INFINITY }), 'fields.x'],
+    ['-Infinity', () => ({ x: Number.NEGATIVE_INFINITY }), 'fields.x'],
+    ['Infinity nested in an array', () => ({ xs: [1, { y: Number.POSITIVE_INFINITY }] }), 'fields.xs[1].y'],
     ['a class instance', () => ({ d: new Date() }), 'fields.d'],
     ['an oversized anchor', () => ({ big: 'x'.repeat(5000) }), 'fields'],
   ];
@@ -62,7 +69,9 @@ describe.each(backends)('bad input on $name', (backend) => {
       p.fields[key] = value;
       const err = await s.commit().catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'validation' });
-      expect((err as { path: string }).path.startsWith(path === 'fields' ? 'P' : path)).toBe(true);
+      expect((err as { path: string }).path.startsWith(path)).toBe(true);
+      // The size refusal names the anchor it measured.
+      if (path === 'fields') expect(err).toMatchObject({ context: { anchorId: stored.id } });
       expect(await snapshot()).toBe(before);
       delete p.fields[key];
       await s.commit();
@@ -76,10 +85,14 @@ describe.each(backends)('bad input on $name', (backend) => {
     ['a lone surrogate', 'a\ud800'],
     ['a 200-character id', 'x'.repeat(200)],
     ['a number', 42],
-  ])('refuses %s as an id', async (_name, id) => {
+  ])('refuses %s as an id, storing nothing', async (_name, id) => {
+    const before = await snapshot();
     const s = repo.session({ root: USER });
     await expect(s.get(id as string)).rejects.toMatchObject({ code: 'validation', path: 'id' });
     expect(() => repo.session({ root: id as string })).toThrow(expect.objectContaining({ code: 'validation' }));
+    await expect(repo.transaction(() => 1, { root: id as string })).rejects.toMatchObject({ code: 'validation' });
+    await s.commit();
+    expect(await snapshot()).toBe(before);
   });
 
   it.each(['', '1abc', 'has space', "'; DROP TABLE anchors; --", 'x'.repeat(200)])('refuses the type name %j', async (type) => {
@@ -98,6 +111,7 @@ describe.each(backends)('bad input on $name', (backend) => {
   });
 
   it('refuses anchors of another session, wrong kinds and bad options', async () => {
+    const before = await snapshot();
     const a = repo.session({ root: USER });
     const b = repo.session({ root: USER });
     const pa = (await a.get(stored.id)) as NodeAnchor;
@@ -108,9 +122,41 @@ describe.each(backends)('bad input on $name', (backend) => {
     expect(() => a.connect(pa, pa, { colour: 'red' } as never)).toThrow(expect.objectContaining({ code: 'validation' }));
     await expect(a.neighbors(pa, { direction: 'up' as never })).rejects.toMatchObject({ code: 'validation' });
     expect(() => repo.session({ mode: 'eventual' as never })).toThrow(expect.objectContaining({ code: 'validation' }));
+    expect(() => repo.session({ root: USER, colour: 'red' } as never)).toThrow(expect.objectContaining({ code: 'validation' }));
+    let ran = false;
+    const fn = (tx: ReturnType<Repository['session']>) => {
+      ran = true;
+      tx.create('P', {});
+    };
+    await expect(repo.transaction(fn, { mode: 'eventual' as never })).rejects.toMatchObject({ code: 'validation' });
+    expect(ran).toBe(false);
+    expect(await snapshot()).toBe(before);
+    // The refused calls staged nothing: committing the session writes its one valid edge, and only that.
+    await a.commit();
+    const after = repo.session();
+    expect(((await after.get(stored.id)) as NodeAnchor).edgeIds).toEqual([...pa.edgeIds]);
+    expect(pa.edgeIds).toHaveLength(2);
+    expect(pa.edgeIds.at(-1)).toBe(e.id);
+    expect((await after.list('P')).anchors.map((x) => x.id)).toEqual([stored.id]);
   });
 
   it('refuses bad repository options before touching any database', async () => {
+    const before = await snapshot();
+    // On this database's own storage and url: refused before anything is read or written.
+    for (const bad of [
+      { retry: { retries: -1 } },
+      { retry: { maxDelayMs: Number.POSITIVE_INFINITY } },
+      { writerId: 'bad id' },
+      { durability: 'sometimes' },
+      { maxAnchorBytes: 0 },
+      { colour: 'red' },
+    ]) {
+      await expect(openRepository({ storage, ...bad } as never), JSON.stringify(bad)).rejects.toMatchObject({
+        code: 'validation',
+      });
+      await expect(db.repo(bad as never), JSON.stringify(bad)).rejects.toMatchObject({ code: 'validation' });
+    }
+    expect(await snapshot()).toBe(before);
     await expect(openRepository({ url: 'mysql://x' })).rejects.toMatchObject({ code: 'validation', path: 'options.url' });
     await expect(openRepository({ url: 'memory:', retry: { retries: -1 } })).rejects.toMatchObject({ code: 'validation' });
     await expect(openRepository({ url: 'memory:', writerId: 'bad id' })).rejects.toMatchObject({ code: 'validation' });

@@ -2,10 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRepository } from '../../src/index.ts';
+import { type NodeAnchor, openRepository, StorageError } from '../../src/index.ts';
 import { type DashboardDocument, dashboardSchema, exportMetrics, type MetricsSnapshot } from '../../src/metrics/index.ts';
 import { tempDir } from '../support/backends.ts';
+import { withApply } from '../support/fault-storage.ts';
 import { forceKnownConflicts, KNOWN, type KnownConflicts } from '../support/known-conflicts.ts';
 import { createScratchSchema, PG_URL } from '../support/postgres-database.ts';
 import { type PromSample, parsePromText, promValue } from '../support/prom-text.ts';
@@ -152,4 +154,151 @@ describe.each(databases)('metrics of known conflicts (two sessions, one node) on
     },
     CLI_TIMEOUT,
   );
+});
+
+/**
+ * What `forceExhaustion` does, counted by hand: the victim's first commit finds the database busy
+ * once, then meets bumper's change of the same field before each of its other 3 attempts (retries:
+ * 3) and gives up; its second commit goes through at once.
+ */
+const EXHAUSTED = {
+  commits: { committed: 1, conflict: 0, exhausted: 1, error: 0 },
+  casAttempts: { committed: 1, conflict: 3, busy: 1, error: 0 },
+  retries: { conflict: 2, busy: 1 },
+  /** The rebases of the commit that gave up, journaled as one `exhausted` conflict. */
+  conflicts: [{ kind: 'field', resolution: 'exhausted', count: 1 }],
+} as const;
+/** How long the busy attempt holds on before it throws: the least busy wait counted. */
+const BUSY_MS = 20;
+
+async function forceExhaustion(url: string) {
+  const bumper = await openRepository({ url, writerId: 'bumper', metrics: false, journalRetention: false });
+  const setup = bumper.session();
+  const id = setup.create('Doc', { x: 0 }).id;
+  await setup.commit();
+  let busy = 1;
+  let bumping = true;
+  // Busy once, then another writer moves the row before every attempt, which cannot rebase in place.
+  const faulty = withApply(bumper.storage, async (ws) => {
+    if (busy-- > 0) {
+      await new Promise((resolve) => setTimeout(resolve, BUSY_MS));
+      throw new StorageError('database is locked', { retryable: true });
+    }
+    if (bumping) {
+      const s = bumper.session();
+      const n = (await s.get(id)) as NodeAnchor;
+      n.fields.x = Number(n.fields.x) - 1;
+      await s.commit();
+    }
+    return bumper.storage.apply(ws);
+  });
+  const registry = new Registry();
+  const victim = await openRepository({
+    storage: faulty,
+    writerId: 'victim',
+    policies: { Doc: { x: 'lww' } },
+    retry: { retries: 3, minDelayMs: 4, maxDelayMs: 4 },
+    metrics: { registry },
+    journalRetention: false,
+  });
+  const first = victim.session();
+  ((await first.get(id)) as NodeAnchor).fields.x = 100;
+  const error = await first.commit().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  bumping = false;
+  const second = victim.session();
+  ((await second.get(id)) as NodeAnchor).fields.x = 200;
+  await second.commit();
+  return { bumper, victim, id, error };
+}
+
+function expectExhaustedProm(samples: readonly PromSample[], backend: string): void {
+  for (const [outcome, n] of Object.entries(EXHAUSTED.commits)) {
+    expect(promValue(samples, 'anchorage_commits_total', { backend, outcome }), `commits ${outcome}`).toBe(n);
+  }
+  for (const [outcome, n] of Object.entries(EXHAUSTED.casAttempts)) {
+    expect(promValue(samples, 'anchorage_cas_attempts_total', { backend, outcome }), `attempts ${outcome}`).toBe(n);
+  }
+  for (const [reason, n] of Object.entries(EXHAUSTED.retries)) {
+    expect(promValue(samples, 'anchorage_retries_total', { backend, reason }), `retries ${reason}`).toBe(n);
+  }
+  expect(promValue(samples, 'anchorage_conflicts_total', { backend, kind: 'field', resolution: 'exhausted' })).toBe(1);
+  const conflicts = samples.filter((s) => s.name === 'anchorage_conflicts_total').reduce((n, s) => n + s.value, 0);
+  expect(conflicts).toBe(1);
+  // Three backoffs of up to 4 ms each, and one busy attempt of at least BUSY_MS.
+  const backoff = promValue(samples, 'anchorage_retry_backoff_seconds_total', { backend });
+  expect(backoff).toBeGreaterThan(0);
+  expect(backoff).toBeLessThanOrEqual(0.012 + 1e-9);
+  expect(promValue(samples, 'anchorage_busy_wait_seconds_total', { backend })).toBeGreaterThanOrEqual((BUSY_MS - 1) / 1000);
+  // Attempts per commit: 4 and 1.
+  expect(promValue(samples, 'anchorage_commit_attempts_count', { backend })).toBe(2);
+  expect(promValue(samples, 'anchorage_commit_attempts_sum', { backend })).toBe(5);
+  expect(promValue(samples, 'anchorage_commit_attempts_bucket', { backend, le: '3' })).toBe(1);
+  expect(promValue(samples, 'anchorage_commit_attempts_bucket', { backend, le: '4' })).toBe(2);
+}
+
+function expectExhaustedTotals(totals: DashboardDocument['totals']): void {
+  expect(totals.commits).toEqual({ ...EXHAUSTED.commits, total: 2 });
+  expect(totals.casAttempts).toEqual({ ...EXHAUSTED.casAttempts, total: 5 });
+  expect(totals.retries).toEqual(EXHAUSTED.retries);
+  expect(totals.conflicts).toMatchObject({ total: 1, escaped: 1, byKind: { field: 1 }, byResolution: { exhausted: 1 } });
+  expect(totals.retryBackoffSeconds).toBeGreaterThan(0);
+  expect(totals.busyWaitSeconds).toBeGreaterThanOrEqual((BUSY_MS - 1) / 1000);
+  expect(totals.backoffShare).toBeGreaterThan(0);
+}
+
+describe.each(databases)('metrics of a commit that runs out of retries (busy, then conflicts) on $name', (database) => {
+  let dir: string;
+  let url: string;
+  let drop: () => Promise<void>;
+  let forced: Awaited<ReturnType<typeof forceExhaustion>>;
+  let live: string;
+  let snapshot: MetricsSnapshot;
+  const backend = database.name;
+
+  beforeAll(async () => {
+    ({ dir, url, drop } = await database.create());
+    forced = await forceExhaustion(url);
+    live = (await forced.victim.metrics?.prometheus()) ?? '';
+    snapshot = forced.victim.metrics?.snapshot() as MetricsSnapshot;
+    // The victim's close flushes its counts (and closes the port it shares with bumper).
+    await forced.victim.close();
+    await forced.bumper.close();
+  });
+  afterAll(async () => {
+    await drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fails the commit with retries_exhausted after 4 attempts', () => {
+    expect(forced.error).toMatchObject({ code: 'retries_exhausted', context: { attempts: 4 } });
+  });
+
+  it('counts it live: exhausted conflict and commit, busy and conflict attempts and retries, backoff', () => {
+    expectExhaustedProm(parsePromText(live).samples, backend);
+  });
+
+  it('counts it in the snapshot, with the anchor and the writer it raced', () => {
+    expectExhaustedTotals(snapshot.totals);
+    expect(snapshot.resolutionBreakdown).toEqual(EXHAUSTED.conflicts);
+    expect(snapshot.hotAnchors).toMatchObject([{ anchorId: forced.id, count: 1, kinds: { field: 1 } }]);
+    const { writers, counts } = snapshot.writerPairs;
+    expect(counts[writers.indexOf('victim')]?.[writers.indexOf('bumper')]).toBe(1);
+  });
+
+  it('exports the same from the database, as JSON and Prometheus text', async () => {
+    const repo = await openRepository({ url, metrics: false, journalRetention: false });
+    try {
+      const doc = dashboardSchema.parse(JSON.parse(await exportMetrics(repo.storage, 'json')));
+      expectExhaustedTotals(doc.totals);
+      expect(doc.resolutionBreakdown).toEqual(EXHAUSTED.conflicts);
+      expect(doc.series.reduce((n, p) => n + p.resolutions.exhausted, 0)).toBe(1);
+      expect(doc.commitAttempts).toMatchObject({ count: 2, p99: 4 });
+      expectExhaustedProm(parsePromText(await exportMetrics(repo.storage, 'prom')).samples, backend);
+    } finally {
+      await repo.close();
+    }
+  });
 });

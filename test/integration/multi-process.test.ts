@@ -40,10 +40,27 @@ describe('four processes on one SQLite file', () => {
     const root = (await s.get('hot-root')) as NodeAnchor;
     const present = new Set(root.edgeIds);
     const missing = acknowledged.filter((a) => !present.has(a.edge));
-    for (const id of root.edgeIds) {
-      const e = await s.get(id);
-      expect(e?.kind).toBe('edge');
-      if (e?.kind === 'edge') expect(((await s.get(e.target)) as NodeAnchor).edgeIds).toEqual([id]);
+    // Every acknowledged edge is whole: its row, its endpoints, and both endpoints list it.
+    for (const a of acknowledged) {
+      expect(await s.get(a.edge), `edge ${a.edge}`).toMatchObject({ kind: 'edge', source: 'hot-root', target: a.node });
+      expect(((await s.get(a.node)) as NodeAnchor | undefined)?.edgeIds, `node ${a.node}`).toEqual([a.edge]);
+    }
+    // No dangling ids anywhere in the file: every listed edge id is an edge of that node, and
+    // every edge's endpoints exist and list it.
+    const rows = await repo.storage.scan({ limit: 1_000_000 });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const lists = new Map<string, string[]>();
+    for (const r of rows) if (r.kind === 'node') lists.set(r.id, await repo.storage.loadEdgeIds(r.id));
+    const dangling: string[] = [];
+    for (const [node, ids] of lists) {
+      for (const id of ids) {
+        const e = byId.get(id);
+        if (e?.kind !== 'edge' || (e.source !== node && e.target !== node)) dangling.push(`${node} lists ${id}`);
+      }
+    }
+    for (const e of rows) {
+      if (e.kind !== 'edge') continue;
+      for (const end of [e.source, e.target]) if (!lists.get(end)?.includes(e.id)) dangling.push(`${e.id} not listed by ${end}`);
     }
     const fields = root.fields;
     await repo.close();
@@ -52,12 +69,17 @@ describe('four processes on one SQLite file', () => {
       acknowledged: acknowledged.length,
       present: present.size,
       missing: missing.length,
+      dangling: dangling.length,
       conflicts: reports.reduce((n, r) => n + r.conflicts, 0),
       retries: reports.reduce((n, r) => n + r.retries, 0),
     };
     console.log(`multi-process figures: ${JSON.stringify(figures)}`);
     expect(missing).toEqual([]);
+    expect(dangling).toEqual([]);
     expect(present.size).toBe(acknowledged.length);
+    expect(rows.filter((r) => r.kind === 'edge')).toHaveLength(acknowledged.length);
     expect(fields).toEqual({ seen_p1: 95, seen_p2: 95, seen_p3: 95, seen_p4: 95 });
+    // The processes must have met each other's writes, or the run proved nothing.
+    expect(figures.conflicts).toBeGreaterThan(0);
   }, 120_000);
 });

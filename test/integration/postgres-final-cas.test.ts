@@ -52,11 +52,14 @@ describe.skipIf(!PG_URL)('PostgreSQL: the final compare-and-swap sent with COMMI
           kind: 'field',
           resolution: 'merged',
           fields: ['x'],
+          edges: ['e9'],
           writers: ['w2'],
         },
       ],
     });
     await runFinal(ws);
+    const journal = await client.query('SELECT anchor_id, fields, edges, writers FROM conflict_journal');
+    expect(journal.rows).toEqual([{ anchor_id: 'a', fields: '["x"]', edges: '["e9"]', writers: '["w2"]' }]);
     expect(await stored()).toEqual([
       { version: 2, x: 1 },
       { version: 2, x: 2 },

@@ -70,6 +70,13 @@ describe('a SQLite database file', () => {
     await repo.close();
   });
 
+  it('defaults to durability full: synchronous = 2 (FULL) when no durability is given', async () => {
+    const repo = await openRepository({ url: `sqlite:${tmp.path}` });
+    const storage = repo.storage as unknown as { database: Database.Database };
+    expect(storage.database.pragma('synchronous', { simple: true })).toBe(2);
+    await repo.close();
+  });
+
   it('names a corrupt row in a typed error and still serves the other anchors', async () => {
     const repo = await openRepository({ url: `sqlite:${tmp.path}` });
     const s = repo.session();
@@ -97,5 +104,43 @@ describe('a SQLite database file', () => {
     expect(root.versionVector).toEqual({ a: 2 });
     await a.close();
     await b.close();
+  });
+});
+
+describe('a SQLite in-memory database (sqlite::memory:)', () => {
+  it('creates, commits and reads back through a new session, end to end, without a file', async () => {
+    const repo = await openRepository({ url: 'sqlite::memory:', writerId: 'm' });
+    expect(repo.backend).toBe('sqlite');
+    const raw = (repo.storage as unknown as { database: Database.Database }).database;
+    expect(raw.memory).toBe(true);
+
+    const s = repo.session({ root: 'user-1' });
+    const root = await s.root();
+    const p = s.create('Profile', { name: 'ada', tags: ['x'] });
+    const e = s.connect(root, p, { type: 'hasProfile', fields: { since: 1 } });
+    await s.commit();
+    p.fields.name = 'Ada';
+    await s.close();
+
+    const again = repo.session({ root: 'user-1' });
+    const r = (await again.root()) as NodeAnchor;
+    expect(r.edgeIds).toEqual([e.id]);
+    expect(r.versionVector).toEqual({ m: 2 });
+    expect(await again.get(e.id)).toMatchObject({
+      kind: 'edge',
+      type: 'hasProfile',
+      source: 'user-1',
+      target: p.id,
+      fields: { since: 1 },
+    });
+    const [profile] = await again.neighbors(r, { type: 'Profile' });
+    expect(profile).toMatchObject({ id: p.id, fields: { name: 'Ada', tags: ['x'] }, version: 2, edgeIds: [e.id] });
+    expect((await again.list('Profile')).anchors.map((a) => a.id)).toEqual([p.id]);
+    await repo.close();
+
+    // Each sqlite::memory: repository is a database of its own.
+    const other = await openRepository({ url: 'sqlite::memory:' });
+    expect(await other.session().get(p.id)).toBeUndefined();
+    await other.close();
   });
 });

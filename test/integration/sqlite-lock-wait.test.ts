@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { hasCode, openRepository, type Repository } from '../../src/index.ts';
+import { type CommitEvent, hasCode, openRepository, type Repository } from '../../src/index.ts';
 import { useTempDir } from '../support/use-temp-dir.ts';
 
 /** Another connection to the file that takes the write lock and holds it. */
@@ -41,6 +41,26 @@ describe('waiting for the SQLite write lock', () => {
     expect(await stored(repo)).toHaveLength(1);
     await repo.close();
   }, 20_000);
+
+  it('reports the wait for the lock with the commit, and counts it as busy-wait time', async () => {
+    const commits: CommitEvent[] = [];
+    const repo = await openRepository({ url: `sqlite:${tmp.path}`, observers: [{ onCommit: (e) => commits.push(e) }] });
+    const s = repo.session();
+    const root = await s.root();
+    s.connect(root, s.create('Project', { name: 'p' }));
+    const holder = lockHolder(tmp.path);
+    const held = performance.now();
+    setTimeout(() => holder.release(), 60);
+    await s.commit();
+    const heldMs = performance.now() - held;
+    const [commit] = commits.filter((c) => c.rows > 0);
+    // It waited from before the release to after it: at least the hold (less the first try).
+    expect(commit).toMatchObject({ outcome: 'committed', attempts: 1 });
+    expect(commit?.lockWaitMs).toBeGreaterThan(40);
+    expect(commit?.lockWaitMs).toBeLessThanOrEqual(heldMs);
+    expect(repo.metrics?.snapshot().totals.busyWaitSeconds).toBeGreaterThan(0.04);
+    await repo.close();
+  });
 
   it('runs the writes of one process in the order they came, each whole, while the lock is taken', async () => {
     const repo = await openRepository({ url: `sqlite:${tmp.path}`, busyTimeoutMs: 60_000 });

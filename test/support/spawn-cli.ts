@@ -13,6 +13,11 @@ export function spawnCli(args: readonly string[]): ChildProcess {
   });
 }
 
+/** `anchorage serve` on 127.0.0.1:`port` with `workers` cluster processes on the SQLite file `db`. */
+export function serveArgs(port: number, db: string, workers: number): string[] {
+  return ['serve', '--port', String(port), '--host', '127.0.0.1', '--db', `sqlite:${db}`, '--workers', String(workers)];
+}
+
 /** A port nobody listens on right now, on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@ import {
   GRAFANA_DATASOURCE_INPUT,
   grafanaDashboard,
   METRICS,
+  type MetricSpec,
   renderDashboardHtml,
   toPrometheusText,
 } from '../../src/metrics/index.ts';
@@ -29,6 +30,7 @@ const conflict = (
   kind,
   resolution,
   fields: kind === 'field' ? ['name'] : [],
+  edges: [],
   writers,
 });
 
@@ -222,6 +224,74 @@ describe('the Grafana dashboard', () => {
         expect(t.expr).toContain('backend=~"$backend"');
       }
     }
+  });
+
+  it('uses only labels each metric has, and _bucket, _sum, _count only on histograms', () => {
+    const specs = Object.values(METRICS) as MetricSpec[];
+    /** The catalog entry of a series name, and the labels its series carry (`le` on histogram buckets). */
+    const series = (name: string): { spec: MetricSpec; labels: Set<string> } => {
+      const spec = specs.find((m) => m.name === name);
+      if (spec) {
+        // A histogram's own name has no series in Prometheus: only its _bucket, _sum and _count do.
+        expect(spec.type, `${name} queried bare`).not.toBe('histogram');
+        return { spec, labels: new Set(spec.labelNames) };
+      }
+      const [, base, suffix] = /^(.*)_(bucket|sum|count)$/.exec(name) ?? [];
+      const of = specs.find((m) => m.name === base);
+      expect(of, `${name} is no metric of the catalog`).toBeDefined();
+      expect(of?.type, `${name}: _${suffix} on a ${of?.type}`).toBe('histogram');
+      return { spec: of as MetricSpec, labels: new Set([...(of?.labelNames ?? []), ...(suffix === 'bucket' ? ['le'] : [])]) };
+    };
+    /** The text of the parenthesised group opening at `open`. */
+    const group = (expr: string, open: number): string => {
+      let depth = 0;
+      for (let i = open; i < expr.length; i++) {
+        if (expr[i] === '(') depth++;
+        if (expr[i] === ')' && --depth === 0) return expr.slice(open + 1, i);
+      }
+      throw new Error(`unbalanced parentheses in ${expr}`);
+    };
+
+    let checked = 0;
+    for (const p of g.panels) {
+      for (const t of p.targets) {
+        const where = `${p.title}: ${t.expr}`;
+        // Every selector: its matchers name labels of its metric.
+        const selectors = [...t.expr.matchAll(/(anchorage_[a-z_]+)(?:\{([^}]*)\})?/g)];
+        expect(selectors.length, where).toBeGreaterThan(0);
+        for (const [, name, matchers = ''] of selectors) {
+          const { labels } = series(name as string);
+          for (const [, label] of matchers.matchAll(/([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)\s*"/g)) {
+            expect(labels.has(label as string), `${where}: ${name} has no label ${label}`).toBe(true);
+            checked++;
+          }
+        }
+        // Every `by (…)`: its labels are on every metric it aggregates.
+        const grouped = new Set<string>();
+        for (const m of t.expr.matchAll(/\bby\s*\(([^)]*)\)\s*\(/g)) {
+          const by = (m[1] as string).split(',').map((l) => l.trim());
+          const inner = group(t.expr, (m.index as number) + m[0].length - 1);
+          for (const [, name] of inner.matchAll(/(anchorage_[a-z_]+)/g)) {
+            const { labels } = series(name as string);
+            for (const label of by) {
+              expect(labels.has(label), `${where}: ${name} has no label ${label} to group by`).toBe(true);
+              checked++;
+            }
+          }
+          for (const label of by) grouped.add(label);
+        }
+        // A legend names only labels the query keeps (grouped by, and not the bucket bound).
+        for (const [, label] of t.legendFormat.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) {
+          expect(grouped.has(label as string) && label !== 'le', `${where}: legend {{${label}}}`).toBe(true);
+        }
+      }
+    }
+    // The `backend` variable reads its values from a label the metric has.
+    for (const v of g.templating.list) {
+      const [, name, label] = /^label_values\((\w+),\s*(\w+)\)$/.exec(v.query.query) ?? [];
+      expect(series(name as string).labels.has(label as string), v.query.query).toBe(true);
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('lays panels out without overlap', () => {

@@ -33,9 +33,23 @@ describe('metricsHandler', () => {
     expect(promValue(samples, 'anchorage_commits_total', { outcome: 'committed' })).toBe(1);
   });
 
+  it('answers HEAD /metrics as GET, with the same headers and no body', async () => {
+    const get = await fetch(`${base}/metrics`);
+    await get.text();
+    const head = await fetch(`${base}/metrics`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe(repo.metrics?.contentType);
+    expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+    expect(head.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(await head.text()).toBe('');
+    expect((await fetch(`${base}/other`, { method: 'HEAD' })).status).toBe(404);
+  });
+
   it('answers 404 elsewhere and 405 to other methods', async () => {
     expect((await fetch(`${base}/other`)).status).toBe(404);
-    expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
+    const post = await fetch(`${base}/metrics`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('serves a whole registry, on any path when path is null', async () => {

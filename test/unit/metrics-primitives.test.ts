@@ -84,12 +84,12 @@ describe('stats rows', () => {
     expect(acc.empty).toBe(true);
     acc.attempt({ backend: 'm', attempt: 1, outcome: 'busy', durationMs: 12 });
     acc.attempt({ backend: 'm', attempt: 2, outcome: 'committed', durationMs: 1 });
-    acc.commit({ backend: 'm', outcome: 'committed', attempts: 2, durationMs: 20, backoffMs: 3, rows: 1 });
+    acc.commit({ backend: 'm', outcome: 'committed', attempts: 2, durationMs: 20, backoffMs: 3, lockWaitMs: 5, rows: 1 });
     const row = acc.take('w', 'm', 0, 1000);
     expect(row).toMatchObject({
       commits: { committed: 1 },
       attempts: { busy: 1, committed: 1 },
-      busyWaitMs: 12,
+      busyWaitMs: 17, // the busy attempt, and the wait before the one that got the lock
       backoffMs: 3,
       durationHist: { '0.025': 1 },
       attemptsHist: { '2': 1 },
@@ -109,8 +109,8 @@ describe('stats rows', () => {
 });
 
 describe('exhausted journal entries', () => {
-  it('are one per anchor and kind, with every field and writer of the abandoned rebases', () => {
-    const e = (anchorId: string, fields: string[], writers: string[]): JournalEntry => ({
+  it('are one per anchor and kind, with every field, edge and writer of the abandoned rebases', () => {
+    const e = (anchorId: string, fields: string[], writers: string[], edges: string[] = []): JournalEntry => ({
       commitId: 'c',
       at: 1,
       writer: 'me',
@@ -119,10 +119,11 @@ describe('exhausted journal entries', () => {
       kind: 'field',
       resolution: 'lww',
       fields,
+      edges,
       writers,
     });
-    expect(exhaustedEntries([e('a', ['x'], ['w2']), e('a', ['y'], ['w1']), e('b', [], [])], 9)).toEqual([
-      { ...e('a', ['x', 'y'], ['w1', 'w2']), at: 9, resolution: 'exhausted' },
+    expect(exhaustedEntries([e('a', ['x'], ['w2'], ['e1']), e('a', ['y'], ['w1'], ['e2']), e('b', [], [])], 9)).toEqual([
+      { ...e('a', ['x', 'y'], ['w1', 'w2'], ['e1', 'e2']), at: 9, resolution: 'exhausted' },
       { ...e('b', [], []), at: 9, resolution: 'exhausted' },
     ]);
   });

@@ -70,8 +70,27 @@ describe('the walker server', () => {
   });
 
   it('checks the bearer token on every walker call', async () => {
-    expect((await post('/walker/me', {})).status).toBe(401);
-    expect((await post('/walker/me', {}, 'not-a-token')).status).toBe(401);
+    const ok = await register('tok');
+    const project = (await walker('project_ops', { action: 'create', name: 'guarded' }, ok)).project!;
+    expect(project.id).toBeTruthy();
+    // Valid bodies, so only the token can be what is refused.
+    const calls: Array<[string, unknown]> = [
+      ['me', {}],
+      ['project_ops', { action: 'list' }],
+      ['ai_chat', { action: 'start', project_id: project.id, message: 'hi' }],
+      ['git_ops', { action: 'status', project_id: project.id }],
+      ['version_ops', { action: 'list', project_id: project.id }],
+    ];
+    const revoked = `${ok.slice(0, -2)}${ok.endsWith('AA') ? 'BB' : 'AA'}`;
+    for (const [name, body] of calls) {
+      for (const token of [undefined, 'not-a-token', revoked]) {
+        const res = await post(`/walker/${name}`, body, token);
+        expect([name, token, res.status, res.json.error?.code]).toEqual([name, token, 401, 'unauthorized']);
+      }
+    }
+    // The same calls with the right token are answered.
+    for (const [name, body] of calls) expect([name, (await post(`/walker/${name}`, body, ok)).status]).toEqual([name, 200]);
+    await app.drain();
   });
 
   it('answers bad input with 400, 404, 405 or 413 and a JSON error, never a 500', async () => {
@@ -115,6 +134,25 @@ describe('the walker server', () => {
     }
     expect(await walker('project_ops', { action: 'list' }, eve)).toEqual({ projects: [] });
     expect(await walker('project_ops', { action: 'list' }, ann)).toEqual({ projects: [{ id: project.id, name: 'secret' }] });
+  });
+
+  it('creates a project before any me in one transaction: the profile it makes is the one me finds, and only one', async () => {
+    const token = await register('fay');
+    const created = await Promise.all(
+      ['a', 'b', 'c'].map((name) => post('/walker/project_ops', { action: 'create', name, template_id: 't' }, token)),
+    );
+    for (const res of created) {
+      expect(res.status).toBe(200);
+      expect(res.json.data?.reports).toEqual([{ project: { id: expect.any(String), name: expect.any(String) } }]);
+    }
+    const me = await walker('me', {}, token);
+    expect(me.user?.user_id).toMatch(/^[0-9a-f-]{36}$/);
+    const listed = (await walker('project_ops', { action: 'list' }, token)).projects ?? [];
+    expect(listed.map((p) => p.name).sort()).toEqual(['a', 'b', 'c']);
+    const root = auth.verify(token)?.root as string;
+    const s = repo.session({ root });
+    expect(await s.neighbors(await s.root(), { type: 'UserProfile' })).toHaveLength(1);
+    s.abort();
   });
 
   it('runs ai_chat in the background and keeps its messages', async () => {

@@ -1,10 +1,7 @@
-import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
 import type { Repository, SessionOptions, TransactionOptions } from '../../repository/repository.ts';
-import { parseInput } from '../../repository/validation.ts';
+import { parseInput, transactionFnSchema } from '../../repository/validation.ts';
 import { ModelSession } from './model-session.ts';
-
-const fnSchema = z.custom<(tx: ModelSession) => unknown>((v) => typeof v === 'function', 'must be a function (tx) => result');
 
 /** Typed models over a repository: model sessions, and transactions replayed on conflict. */
 export class Orm {
@@ -29,7 +26,7 @@ export class Orm {
    * replayed: it aborts with nothing written. Use `mode: 'serializable'` for find-or-create.
    */
   async transaction<T>(fn: (tx: ModelSession) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
-    const run = parseInput(fnSchema, fn, 'fn') as typeof fn;
+    const run = parseInput(transactionFnSchema, fn, 'fn') as typeof fn;
     return this.#repo.transaction(async (tx) => {
       const models = new ModelSession(tx);
       const result = await run(models);

@@ -5,9 +5,10 @@ import { ValidationError } from '../../core/errors.ts';
 import { parseInput } from '../../repository/validation.ts';
 import { checkSqlite } from '../../storage/sqlite/sqlite-check.ts';
 import { SqliteStorage } from '../../storage/sqlite/sqlite-storage.ts';
+import { existingDatabaseSchema } from '../existing-database.ts';
 
 const optionsSchema = z.object({
-  db: z.string().regex(/^sqlite:.+$/, 'check supports sqlite:<path> databases'),
+  db: existingDatabaseSchema.refine((url) => url.startsWith('sqlite:'), 'check supports SQLite databases'),
   repair: z.boolean().default(false),
   json: z.boolean().default(false),
 });
@@ -23,7 +24,7 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description('check the database (fsck): corrupt rows, dangling edge ids, edges without endpoints, orphans, version vectors')
-    .requiredOption('--db <url>', 'database url (sqlite:<path>)')
+    .requiredOption('--db <url>', 'SQLite database: sqlite:<path> or a file path (must exist)')
     .option('--repair', 'fix what is safe: quarantine corrupt rows, remove dangling ids, relist missing edge ids')
     .option('--json', 'print the report as JSON')
     .action(async (raw: unknown) => {

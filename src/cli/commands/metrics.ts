@@ -6,9 +6,10 @@ import { EXPORT_FORMATS, exportMetrics } from '../../metrics/dashboard/export-fo
 import { openRepository } from '../../repository/open-repository.ts';
 import { parseInput } from '../../repository/validation.ts';
 import { durationSchema } from '../duration.ts';
+import { existingDatabaseSchema } from '../existing-database.ts';
 
 const optionsSchema = z.object({
-  db: z.string().min(1).optional(),
+  db: existingDatabaseSchema.optional(),
   format: z.enum(EXPORT_FORMATS).default('json'),
   out: z.string().min(1).optional(),
   since: durationSchema.optional(),
@@ -18,7 +19,7 @@ export function registerMetrics(program: Command): void {
   program
     .command('metrics')
     .description("export conflict metrics from a database's journal and commit counts (works after the fact, from any process)")
-    .option('--db <url>', 'database url, e.g. sqlite:./data/app.db (not needed for grafana)')
+    .option('--db <url>', 'database url or SQLite file path, e.g. sqlite:./data/app.db (must exist; not needed for grafana)')
     .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, 'json')
     .option('--out <file>', 'write to this file instead of standard output')
     .option('--since <duration>', 'only the last part of the history, e.g. 15m, 2h, 7d')

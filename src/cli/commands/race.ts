@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { type RaceOptions, raceOptionsSchema } from '../../harness/race/race-options.ts';
-import type { RaceResult } from '../../harness/race/race-result.ts';
+import { type RaceResult, raceExitCode } from '../../harness/race/race-result.ts';
 import { formatRaceTable } from '../../harness/race/race-table.ts';
 import { launchMode, modeDatabase, type RaceListener, sqliteFile } from '../../harness/race/run-race.ts';
 import { writeDashboardFiles } from '../../metrics/dashboard/write-dashboard-files.ts';
@@ -24,7 +24,7 @@ async function writeRaceMetrics(db: string, since: number, json: boolean): Promi
   }
 }
 
-/** A progress bar per mode on stderr, only when a person is watching. */
+/** A progress bar per mode on stderr, only when a person is watching: every session, the opening `me` calls too. */
 function progressBar(): RaceListener {
   if (!process.stderr.isTTY) return {};
   const bar = new SingleBar({ format: '{mode} [{bar}] {value}/{total} sessions', hideCursor: true, clearOnComplete: true });
@@ -73,11 +73,10 @@ export function registerRace(program: Command): void {
       }
       if (!options.json) {
         const where = modes.map((m) => `${m}: ${modeDatabase(m, options.db)}`).join(', ');
-        const header = `anchorage race — ${options.procs} processes, ${options.users} users, ${options.sessions} sessions per mode, seed ${options.seed} (${where})`;
+        const header = `anchorage race — ${options.procs} processes, ${options.users} users, ${options.sessions} sessions per mode (+ ${options.procs * options.users} opening me calls), seed ${options.seed} (${where})`;
         console.log(formatRaceTable(results, header));
       }
       if (modes.includes('anchorage')) await writeRaceMetrics(options.db, started, options.json);
-      const anchorage = results.find((r) => r.mode === 'anchorage');
-      if (anchorage && (anchorage.anomalies > 0 || anchorage.errors > 0)) process.exitCode = 1;
+      process.exitCode = raceExitCode(results);
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseInput } from '../../repository/validation.ts';
 import { serve } from '../../server/serve.ts';
 import { serverOptionsSchema } from '../../server/server-options.ts';
+import { ServeError } from '../../server/start-server.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -16,6 +17,12 @@ export function registerServe(program: Command): void {
     .option('--naive', 'use the lossy whole-row writer instead of anchorage, to reproduce the bug')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseInput(serverOptionsSchema, raw, 'options');
-      await serve(options, (m) => console.log(m));
+      try {
+        await serve(options, (m) => console.log(m));
+      } catch (error) {
+        if (!(error instanceof ServeError)) throw error;
+        console.error(`anchorage serve: ${error.message}`);
+        process.exitCode = 1;
+      }
     });
 }

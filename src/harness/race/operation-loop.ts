@@ -1,25 +1,31 @@
 import { hasCode } from '../../index.ts';
 import type { GraphStore } from '../workload/graph-store.ts';
-import { OPERATION_WEIGHTS, type OperationName, runOperation } from './race-operations.ts';
-import { SeededRandom, subSeed } from './seeded-random.ts';
+import { runOperation } from './race-operations.ts';
+import { SeededRandom } from './seeded-random.ts';
+import { type PlannedSession, sessionPlan } from './session-plan.ts';
 import { TrackedStore, type TrackingHooks } from './tracked-store.ts';
 
 const CONFLICT_CODES = ['field_conflict', 'deleted_concurrently', 'read_conflict', 'retries_exhausted'] as const;
 
 export interface OperationLoopOptions {
   readonly store: GraphStore;
-  /** Names the sessions: `<process>-<n>`. */
+  /** Names the sessions: `<process>-<index in the plan>`. */
   readonly process: string;
   readonly users: readonly string[];
+  /** The process's seed: it fixes the plan (see sessionPlan), whatever the database holds. */
   readonly seed: number;
+  /** How many sessions of the plan to run after the opening `me`s; unbounded when absent. */
+  readonly sessions?: number;
   /** Operations in flight at once. */
   readonly concurrency: number;
   /** Bounds of one simulated model call, in ms. */
   readonly modelMs: readonly [number, number];
   /** Given to every operation's TrackedStore: where acknowledgements (and intents) go. */
   readonly hooks: TrackingHooks;
-  /** Whether another operation may start (a session budget, or not stopping yet); asked once per operation. */
-  more(): boolean;
+  /** Whether another session may start (not stopping yet); asked once per session, the opening's too. */
+  more?(): boolean;
+  /** Each planned session, as it starts (in plan order). */
+  onSession?(session: PlannedSession): void;
   /** After each operation, with the count so far. */
   onOperation?(done: number): Promise<void> | void;
   /** Each unexpected failure (not a conflict), as it happens. */
@@ -27,7 +33,10 @@ export interface OperationLoopOptions {
 }
 
 export interface LoopStats {
+  /** Sessions run, the opening `me`s included. */
   readonly operations: number;
+  /** Of which the opening `me`s (one per user, unless stopped before). */
+  readonly opening: number;
   readonly latenciesMs: number[];
   /** Transaction runs beyond the first. */
   readonly replays: number;
@@ -38,20 +47,33 @@ export interface LoopStats {
 }
 
 /**
- * Runs the seed's workload in one process: first every user's profile at once (concurrent
- * find-or-create), then `concurrency` slots of weighted random operations while `more()` allows.
- * Failed operations are counted, never thrown: a conflict is a refusal, anything else an error.
+ * Runs the seed's plan in one process (see sessionPlan): first the opening `me` of every user at
+ * once (concurrent find-or-create), then `sessions` more, handed out in order to `concurrency`
+ * slots, while `more()` allows. Each session draws from its own seeded PRNG, so the
+ * sequence of operations, users and draws is the seed's; only what the database holds when a
+ * session runs may differ. Failed operations are counted, never thrown: a conflict is a
+ * refusal, anything else an error.
  */
 export async function runOperationLoop(options: OperationLoopOptions): Promise<LoopStats> {
   const stats = { operations: 0, replays: 0, latenciesMs: [] as number[], refused: {} as Record<string, number> };
   const errors: string[] = [];
-  let sessionNo = 0;
+  const plan = sessionPlan(options.seed, options.users);
+  const budget = options.users.length + (options.sessions ?? Number.POSITIVE_INFINITY);
+  let taken = 0;
+  /** The plan's next session, while the budget and `more()` allow. */
+  const take = (): PlannedSession | undefined => {
+    if (taken >= budget || (options.more && !options.more())) return undefined;
+    taken++;
+    return plan.next().value;
+  };
 
-  const perform = async (operation: OperationName, user: string, rnd: SeededRandom) => {
-    const meta = { operation, session: `${options.process}-${sessionNo++}`, user };
+  const perform = async (planned: PlannedSession) => {
+    options.onSession?.(planned);
+    const { operation, user } = planned;
+    const meta = { operation, session: `${options.process}-${planned.index}`, user };
     const tracked = new TrackedStore(options.store, meta, options.hooks);
     try {
-      await runOperation(operation, tracked, user, rnd, options.modelMs);
+      await runOperation(operation, tracked, user, new SeededRandom(planned.seed), options.modelMs);
     } catch (error) {
       const code = hasCode(error, ...CONFLICT_CODES) ? error.code : undefined;
       if (code) stats.refused[code] = (stats.refused[code] ?? 0) + 1;
@@ -67,15 +89,16 @@ export async function runOperationLoop(options: OperationLoopOptions): Promise<L
     await options.onOperation?.(stats.operations);
   };
 
-  const start = new SeededRandom(subSeed(options.seed, 0));
-  await Promise.all(options.users.map((user) => perform('me', user, start)));
-  const slot = async (n: number) => {
-    const rnd = new SeededRandom(subSeed(options.seed, n + 1));
-    while (options.more()) {
-      const user = rnd.pick(options.users) as string;
-      await perform(rnd.weighted(OPERATION_WEIGHTS), user, rnd);
-    }
+  const opening: PlannedSession[] = [];
+  while (opening.length < options.users.length) {
+    const s = take();
+    if (!s) break;
+    opening.push(s);
+  }
+  await Promise.all(opening.map(perform));
+  const slot = async () => {
+    for (let s = take(); s; s = take()) await perform(s);
   };
-  await Promise.all(Array.from({ length: options.concurrency }, (_, n) => slot(n)));
-  return { ...stats, errors };
+  await Promise.all(Array.from({ length: options.concurrency }, slot));
+  return { ...stats, opening: opening.length, errors };
 }

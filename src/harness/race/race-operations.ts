@@ -21,6 +21,8 @@ export type OperationName = keyof typeof OPERATION_WEIGHTS;
 
 /**
  * Runs one operation for one user on a tracked store (which records what it acknowledges).
+ * `rnd` is the session's own: every draw is made whatever the database holds (a pick draws
+ * from an empty list too), so the same seed makes the same draws.
  * Rejects when a write fails; writes acknowledged before the failure (a chat's put) stay recorded.
  */
 export async function runOperation(
@@ -40,8 +42,8 @@ export async function runOperation(
       return;
     case 'ai_chat': {
       // As the IDE does: list the projects, then start a chat on one by id.
-      const project = pick(await listProjects(store, user));
       const turns = [rnd.int(modelMs[0], modelMs[1]), rnd.int(modelMs[0], modelMs[1])];
+      const project = pick(await listProjects(store, user));
       const chat = project && (await openChat(store, user, project.id));
       if (chat) await runChat(chat, { message: 'explain this project', turns });
       return;

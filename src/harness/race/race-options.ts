@@ -37,8 +37,10 @@ export const workerConfigSchema = z
     /** User roots are `<userPrefix><n>` for n in [0, users). */
     userPrefix: z.string().min(1),
     users: z.number().int().min(1),
+    /** This process's share of --sessions, run after its opening `me` per user (see sessionPlan). */
     sessions: z.number().int().min(0),
     concurrency: z.number().int().min(1),
+    /** This process's seed, derived from --seed and its index: it fixes the process's plan. */
     seed: z.number().int(),
     historyPath: z.string(),
     /** Bounds of one simulated model call, in ms. */
@@ -55,7 +57,10 @@ export function userRoots(prefix: string, users: number): string[] {
 /** What a worker reports when done. */
 export interface WorkerStats {
   readonly process: string;
+  /** Sessions run, the opening `me`s included. */
   readonly operations: number;
+  /** Of which the opening `me`s: one per user. */
+  readonly opening: number;
   readonly acknowledged: number;
   readonly latenciesMs: number[];
   /** Transaction runs beyond the first. */

@@ -5,7 +5,10 @@ import type { RaceMode, WorkerStats } from './race-options.ts';
 export interface RaceResult extends Omit<CheckCounts, 'anomalies'> {
   readonly mode: RaceMode;
   readonly procs: number;
+  /** Sessions of the workload run, across all processes (`--sessions`), after the opening ones. */
   readonly sessions: number;
+  /** Opening sessions run before them: each process's `me` per user (procs × users), all at once. */
+  readonly openingSessions: number;
   /** Acknowledged operations (history lines). */
   readonly acknowledged: number;
   /** Conflicts anchorage met and resolved or reported (observer `onConflict`). */
@@ -36,13 +39,7 @@ export function quantile(values: readonly number[], q: number): number {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** Adds up the workers' reports and the checker's counts into one mode's result. */
-export function summarize(
-  mode: RaceMode,
-  sessions: number,
-  workers: readonly WorkerStats[],
-  counts: CheckCounts,
-  durationMs: number,
-): RaceResult {
+export function summarize(mode: RaceMode, workers: readonly WorkerStats[], counts: CheckCounts, durationMs: number): RaceResult {
   const sum = (f: (w: WorkerStats) => number) => workers.reduce((n, w) => n + f(w), 0);
   const refused: Record<string, number> = {};
   for (const w of workers) for (const [code, n] of Object.entries(w.refused)) refused[code] = (refused[code] ?? 0) + n;
@@ -50,7 +47,8 @@ export function summarize(
   return {
     mode,
     procs: workers.length,
-    sessions,
+    sessions: sum((w) => w.operations - w.opening),
+    openingSessions: sum((w) => w.opening),
     acknowledged: sum((w) => w.acknowledged),
     ...counts,
     conflicts: sum((w) => w.conflicts),
@@ -62,4 +60,12 @@ export function summarize(
     commitLatencyMs: { p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)) },
     durationMs: Math.round(durationMs),
   };
+}
+
+/**
+ * The exit code of `anchorage race`: 1 when the anchorage mode ran and shows any anomaly or
+ * unexpected error, else 0. The naive mode's anomalies are the point of it and never fail a run.
+ */
+export function raceExitCode(results: readonly RaceResult[]): 0 | 1 {
+  return results.some((r) => r.mode === 'anchorage' && (r.anomalies > 0 || r.errors > 0)) ? 1 : 0;
 }

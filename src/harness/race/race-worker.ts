@@ -31,16 +31,15 @@ async function run(config: WorkerConfig): Promise<WorkerStats> {
   await send({ type: 'ready' });
   await go;
 
-  let left = config.sessions;
   const stats = await runOperationLoop({
     store,
     process: config.process,
     users: userRoots(config.userPrefix, config.users),
     seed: config.seed,
+    sessions: config.sessions,
     concurrency: config.concurrency,
     modelMs: config.modelMs,
     hooks: { acknowledged: (ack) => recorder.append(ack) },
-    more: () => left-- > 0,
     onOperation: (done) => send({ type: 'progress', done }),
   });
   await store.close();

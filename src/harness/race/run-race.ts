@@ -21,6 +21,7 @@ import {
   type WorkerStats,
 } from './race-options.ts';
 import { type RaceResult, summarize } from './race-result.ts';
+import { subSeed } from './seeded-random.ts';
 
 const WORKER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './race-worker.ts' : './race-worker.js', import.meta.url));
 
@@ -161,7 +162,8 @@ export async function launchMode(mode: RaceMode, options: RaceOptions): Promise<
     users: options.users,
     sessions: Math.floor(options.sessions / options.procs) + (n < options.sessions % options.procs ? 1 : 0),
     concurrency: options.concurrency,
-    seed: options.seed + n,
+    // Each process's plan follows from (seed, process index) alone: see sessionPlan.
+    seed: subSeed(options.seed, n),
     historyPath: join(historyDir, `p${n}.jsonl`),
     modelMs: MODEL_MS,
   }));
@@ -175,14 +177,15 @@ export async function launchMode(mode: RaceMode, options: RaceOptions): Promise<
     dispose,
     async run(listener = {}) {
       await pool.ready;
-      listener.onStart?.(mode, options.sessions + options.procs * options.users);
+      // Every session a worker runs: each process's opening `me` per user, then its share of --sessions.
+      listener.onStart?.(mode, options.procs * options.users + options.sessions);
       let done = 0;
       const { stats, durationMs } = await pool.start(() => listener.onProgress?.(mode, ++done));
       listener.onEnd?.(mode);
       const roots = new Set(userRoots(userPrefix, options.users));
       const historyPaths = configs.map((c) => c.historyPath);
       const counts = await check(mode, url, historyPaths, roots);
-      return summarize(mode, options.sessions, stats, counts, durationMs);
+      return summarize(mode, stats, counts, durationMs);
     },
   };
 }

@@ -20,7 +20,14 @@ export class SeededRandom {
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
-  pick = <T>(items: readonly T[]): T | undefined => (items.length === 0 ? undefined : items[this.int(0, items.length - 1)]);
+  /**
+   * One item, or undefined from an empty list. Draws one number whatever the list's length, so
+   * what a pick finds in the database never shifts the draws that follow it.
+   */
+  pick = <T>(items: readonly T[]): T | undefined => {
+    const r = this.next();
+    return items.length === 0 ? undefined : items[Math.floor(r * items.length)];
+  };
 
   /** One key, with probability proportional to its weight. */
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K {

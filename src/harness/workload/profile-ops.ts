@@ -19,20 +19,31 @@ export async function findProfile(s: GraphSession): Promise<NodeAnchor | undefin
 }
 
 /**
- * The seed's `me` walker: find the user's `UserProfile` under the root or create it. Read-dependent,
- * so it runs as a serializable transaction: two concurrent calls make one profile, not two.
+ * Finds the user's profile under the session's root or stages a new one connected to it. Run it
+ * in a serializable transaction (the choice depends on what was read), so two concurrent calls
+ * make one profile, not two.
  */
+export async function ensureProfile(
+  tx: GraphSession,
+  displayNameHint?: string,
+): Promise<{ profile: NodeAnchor; created: boolean }> {
+  const found = await findProfile(tx);
+  if (found) return { profile: found, created: false };
+  const profile = tx.create(PROFILE, { user_id: randomUUID(), display_name: displayNameHint ?? '', touches: 0 });
+  tx.connect(await tx.root(), profile);
+  return { profile, created: true };
+}
+
+/** The seed's `me` walker: find the user's `UserProfile` under the root or create it, in one serializable transaction. */
 export function findOrCreateProfile(store: GraphStore, root: string, displayNameHint?: string): Promise<ProfileSummary> {
   return store.transaction(
     async (tx) => {
-      const found = await findProfile(tx);
-      const profile = found ?? tx.create(PROFILE, { user_id: randomUUID(), display_name: displayNameHint ?? '', touches: 0 });
-      if (!found) tx.connect(await tx.root(), profile);
+      const { profile, created } = await ensureProfile(tx, displayNameHint);
       return {
         id: profile.id,
         userId: String(profile.fields.user_id),
         displayName: String(profile.fields.display_name ?? ''),
-        created: !found,
+        created,
       };
     },
     { root, mode: 'serializable' },

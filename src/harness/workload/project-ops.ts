@@ -1,7 +1,7 @@
 import { hasCode, type NodeAnchor } from '../../index.ts';
 import { MESSAGE, type Pick, PROJECT } from './builder-types.ts';
 import type { GraphSession, GraphStore } from './graph-store.ts';
-import { findOrCreateProfile, findProfile } from './profile-ops.ts';
+import { ensureProfile, findProfile } from './profile-ops.ts';
 
 /** Where a walker finds its project: by id (the HTTP API) or by choice among the user's (the race). */
 export type ProjectRef = { readonly id: string } | { readonly pick: Pick };
@@ -35,19 +35,25 @@ export async function getOwned(s: GraphSession, root: string, id: string, type: 
   }
 }
 
-/** `project_ops create`: a Project connected to the user's profile (found or created first). */
-export async function createProject(store: GraphStore, root: string, fields: { name: string; template_id?: string }) {
-  const { id: profileId } = await findOrCreateProfile(store, root);
-  const s = store.session({ root });
-  const profile = await getOwned(s, root, profileId, 'UserProfile');
-  if (!profile) {
-    s.abort();
-    return undefined;
-  }
-  const project = s.create(PROJECT, { name: fields.name, template_id: fields.template_id ?? null, opened: 0 });
-  s.connect(profile, project);
-  await s.commit();
-  return { id: project.id, name: fields.name, profileId };
+/**
+ * `project_ops create`: one session, as the original runtime had per request — a serializable
+ * transaction that finds or creates the user's profile and connects a new Project to it (replayed
+ * whole on a conflict, so a concurrent `me` cannot make a second profile).
+ */
+export function createProject(
+  store: GraphStore,
+  root: string,
+  fields: { name: string; template_id?: string },
+): Promise<{ id: string; name: string; profileId: string }> {
+  return store.transaction(
+    async (tx) => {
+      const { profile } = await ensureProfile(tx);
+      const project = tx.create(PROJECT, { name: fields.name, template_id: fields.template_id ?? null, opened: 0 });
+      tx.connect(profile, project);
+      return { id: project.id, name: fields.name, profileId: profile.id };
+    },
+    { root, mode: 'serializable' },
+  );
 }
 
 /** `project_ops list`: the user's projects with their message counts. */
@@ -78,7 +84,8 @@ export async function deleteProject(store: GraphStore, root: string, ref: Projec
 export async function deleteMessage(store: GraphStore, root: string, pick: Pick): Promise<string | undefined> {
   const s = store.session({ root });
   const found = await openProject(s, { pick });
-  const message = found ? pick(await s.neighbors(found.project, { type: MESSAGE })) : undefined;
+  // Always pick (from an empty list too), so a seeded pick draws the same numbers whatever is found.
+  const message = pick(found ? await s.neighbors(found.project, { type: MESSAGE }) : []);
   if (!message) {
     s.abort();
     return undefined;

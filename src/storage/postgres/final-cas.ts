@@ -2,7 +2,7 @@ import type { WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { casArgs, writtenRow } from './cas-updates.ts';
 import { journalColumns } from './postgres-journal.ts';
 import { executeSql, type ServerStatement, serverStatement } from './server-statements.ts';
-import { casManyCtes, casOneCtes } from './statements.ts';
+import { COMMIT_ID_PARAM, casManyCtes, casOneCtes, JOURNAL_PARAM_TYPES } from './statements.ts';
 
 /**
  * Sends the attempt's last statement (SQL text) with COMMIT, in one round trip (simple-query
@@ -19,18 +19,18 @@ export function isUpdatesOnly(ws: WriteSet): boolean {
 const finalStatement = (name: string, casCtes: string, first: readonly string[], rows: string): ServerStatement =>
   serverStatement(
     name,
-    [...first, 'text', 'bigint[]', ...Array<string>(8).fill('text[]'), 'text'],
+    [...first, 'text', ...JOURNAL_PARAM_TYPES, 'text'],
     `WITH ${casCtes},
    recorded AS (
      UPDATE commits SET result = json_build_object('written',
        (SELECT json_agg(json_build_array(id, version, vv)) FROM cas))::text
-     WHERE id = $14 AND 1 / ((SELECT count(*) FROM cas) = ${rows})::int = 1
+     WHERE id = $${COMMIT_ID_PARAM} AND 1 / ((SELECT count(*) FROM cas) = ${rows})::int = 1
    )
    SELECT id, version, vv::text AS vv FROM cas`,
   );
 
 /**
- * The compare-and-swap, its journal rows, and what the commit wrote, into its record ($14), in
+ * The compare-and-swap, its journal rows, and what the commit wrote, into its record (`COMMIT_ID_PARAM`), in
  * one statement: `casOne`'s for one row (measured cheaper on the server than joining arrays),
  * `casMany`'s for more. The rows are locked and checked, so every CAS matches; should one not,
  * the division by zero aborts the transaction, and the COMMIT sent with it never runs. (As literal

@@ -5,7 +5,7 @@ import { decodeStats, encodeStats, type StatsRecord } from '../stats-record.ts';
 import type { JournalQuery, JournalRetention } from '../storage-port.ts';
 import { type Client, run, SQL } from './statements.ts';
 
-/** Journal entries as the nine parallel arrays the journal statements take. */
+/** Journal entries as the ten parallel arrays the journal statements take. */
 export function journalColumns(entries: readonly JournalEntry[]): unknown[][] {
   const col = <T>(f: (e: JournalEntry) => T) => entries.map(f);
   return [
@@ -17,6 +17,7 @@ export function journalColumns(entries: readonly JournalEntry[]): unknown[][] {
     col((e) => e.kind),
     col((e) => e.resolution),
     col((e) => JSON.stringify(e.fields)),
+    col((e) => JSON.stringify(e.edges)),
     col((e) => JSON.stringify(e.writers)),
   ];
 }
@@ -37,6 +38,7 @@ export async function readJournal(pool: pg.Pool, query: JournalQuery): Promise<J
     kind: r.kind as JournalEntry['kind'],
     resolution: r.resolution as JournalEntry['resolution'],
     fields: JSON.parse(r.fields as string) as string[],
+    edges: JSON.parse(r.edges as string) as string[],
     writers: JSON.parse(r.writers as string) as string[],
   }));
 }

@@ -48,7 +48,7 @@ export const edgeRefs = pgTable(
 
 /**
  * Conflicts met by commits, written in the transaction of the commit that met them.
- * `fields` and `writers` are JSON arrays as text, as on SQLite; `at` is ms since the epoch.
+ * `fields`, `edges` and `writers` are JSON arrays as text, as on SQLite; `at` is ms since the epoch.
  */
 export const conflictJournal = pgTable(
   'conflict_journal',
@@ -62,6 +62,8 @@ export const conflictJournal = pgTable(
     kind: text('kind', { enum: ['field', 'edge', 'delete'] }).notNull(),
     resolution: text('resolution').notNull(),
     fields: text('fields').notNull(),
+    /** Edge ids the commit added or removed at the anchor; rows journaled before 0.2 have `[]`. */
+    edges: text('edges').notNull().default('[]'),
     writers: text('writers').notNull(),
   },
   (t) => [index('conflict_journal_at').on(t.at)],

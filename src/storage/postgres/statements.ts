@@ -32,12 +32,33 @@ const withEdgeIds = (where: string) =>
      ARRAY(SELECT r.edge_id FROM edge_refs r WHERE r.node_id = anchors.id ORDER BY r.seq) END AS edge_ids
    FROM anchors WHERE ${where}`;
 
-// Journal entries as nine parallel arrays from parameter $first on (see `journalColumns`).
+// The journal's columns with their types, in `journalColumns`' order.
+const JOURNAL = [
+  ['at', 'bigint'],
+  ['commit_id', 'text'],
+  ['writer', 'text'],
+  ['anchor_id', 'text'],
+  ['anchor_type', 'text'],
+  ['kind', 'text'],
+  ['resolution', 'text'],
+  ['fields', 'text'],
+  ['edges', 'text'],
+  ['writers', 'text'],
+] as const;
+const JOURNAL_NAMES = JOURNAL.map(([name]) => name).join(', ');
+const JOURNAL_VALUES = JOURNAL.map(([name]) => `j.${name}`).join(', ');
+/** The array types of the journal's parameters (a CAS statement's $5 on). */
+export const JOURNAL_PARAM_TYPES = JOURNAL.map(([, type]) => `${type}[]`);
+/** A CAS statement's parameter after its four and the journal's arrays: the commit id (then its time). */
+export const COMMIT_ID_PARAM = 5 + JOURNAL.length;
+
+// Journal entries as parallel arrays from parameter $first on (see `journalColumns`).
 const journalRows = (first: number) => {
-  const types = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
-  const params = types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
-  return `unnest(${params}) WITH ORDINALITY AS j(at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers, n)`;
+  const params = JOURNAL.map(([, type], i) => `$${first + i}::${type}[]`).join(', ');
+  return `unnest(${params}) WITH ORDINALITY AS j(${JOURNAL_NAMES}, n)`;
 };
+const insertJournal = (first: number) =>
+  `INSERT INTO conflict_journal (${JOURNAL_NAMES}) SELECT ${JOURNAL_VALUES} FROM ${journalRows(first)}`;
 
 // Rows older than $1, then all but the newest $2 of the rest (either may be null: no such rule).
 const pruneSql = (table: string, at: string) =>
@@ -45,25 +66,24 @@ const pruneSql = (table: string, at: string) =>
      OR seq <= (SELECT seq FROM ${table} WHERE $2::bigint IS NOT NULL AND ($1::bigint IS NULL OR ${at} >= $1)
                 ORDER BY seq DESC LIMIT 1 OFFSET $2)`;
 
-// Journal rows ($5…$13) written by a CAS statement only if `matched` holds.
+// Journal rows ($5 on) written by a CAS statement only if `matched` holds.
 const journalIf = (matched: string) =>
   `journaled AS (
-     INSERT INTO conflict_journal (at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers)
-     SELECT j.at, j.commit_id, j.writer, j.anchor_id, j.anchor_type, j.kind, j.resolution, j.fields, j.writers
-     FROM ${journalRows(5)}
+     ${insertJournal(5)}
      WHERE ${matched}
      ORDER BY j.n
    )`;
 
-// The record of commit $14 (at $15) with the one row written, in commit-record.ts's shape.
+// The record of the commit (id and time after the journal's parameters) with the one row
+// written, in commit-record.ts's shape.
 const recordOne = `, recorded AS (
      INSERT INTO commits (id, at, result)
-     SELECT $14, $15, json_build_object('written', json_build_array(json_build_array(id, version, vv)))::text FROM cas
+     SELECT $${COMMIT_ID_PARAM}, $${COMMIT_ID_PARAM + 1}, json_build_object('written', json_build_array(json_build_array(id, version, vv)))::text FROM cas
    )`;
 
 /**
  * Compare-and-swap of every row in the arrays ($1 ids, $2 expected versions, $3 fields; writer
- * $4) as CTE `cas` (its `vv` still jsonb), and the journal rows ($5…$13) only if every row matched.
+ * $4) as CTE `cas` (its `vv` still jsonb), and the journal rows ($5 on) only if every row matched.
  */
 export const casManyCtes = `cas AS (
      UPDATE anchors AS a SET fields = u.fields, version = a.version + 1, vv = ${bumpVv('$4')}
@@ -97,13 +117,13 @@ export const SQL = {
      ON CONFLICT (id) DO NOTHING`,
   ),
   /**
-   * Compare-and-swap of one row, and the journal rows ($5…$13) only if it matched: one
+   * Compare-and-swap of one row, and the journal rows ($5 on) only if it matched: one
    * statement, so on its own (autocommit) it is a whole atomic write. (The hot path: measured
    * several times cheaper than `casMany` with one row.)
    */
   casOne: statement('cas_one', casOneSql(false)),
   /**
-   * `casOne` as a whole commit on its own (autocommit): it also records commit id $14 (at $15)
+   * `casOne` as a whole commit on its own (autocommit): it also records the commit id (`COMMIT_ID_PARAM`, then its time)
    * with what it wrote, if it matched. A retry after a lost reply then misses (the row moved)
    * and goes on to a transaction, which finds the record; should the row match while the id is
    * recorded, the unique key refuses the statement and nothing is written.
@@ -145,15 +165,10 @@ export const SQL = {
   ),
   dropRefsOfNodes: statement('drop_refs_of_nodes', 'DELETE FROM edge_refs WHERE node_id = ANY($1::text[])'),
   deleteRows: statement('delete_rows', 'DELETE FROM anchors WHERE id = ANY($1::text[])'),
-  journal: statement(
-    'journal',
-    `INSERT INTO conflict_journal (at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers)
-     SELECT j.at, j.commit_id, j.writer, j.anchor_id, j.anchor_type, j.kind, j.resolution, j.fields, j.writers
-     FROM ${journalRows(1)} ORDER BY j.n`,
-  ),
+  journal: statement('journal', `${insertJournal(1)} ORDER BY j.n`),
   readJournal: statement(
     'read_journal',
-    `SELECT at::text AS at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, writers
+    `SELECT at::text AS at, commit_id, writer, anchor_id, anchor_type, kind, resolution, fields, edges, writers
      FROM conflict_journal WHERE at >= $1 ORDER BY seq LIMIT $2`,
   ),
   pruneJournal: statement('prune_journal', pruneSql('conflict_journal', 'at')),

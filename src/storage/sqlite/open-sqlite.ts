@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
@@ -40,6 +41,8 @@ function refuseNewerSchema(sqlite: Database.Database): void {
 export function openSqlite(options: SqliteOpenOptions): { sqlite: Database.Database; db: BetterSQLite3Database } {
   let sqlite: Database.Database;
   try {
+    // `sqlite:./data/app.db` on a fresh checkout: make the folder, as the file is made.
+    if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true });
     sqlite = new Database(options.path);
   } catch (cause) {
     throw new StorageError(`cannot open SQLite database ${options.path}`, { cause });

@@ -33,7 +33,7 @@ export const edgeRefs = sqliteTable(
 
 /**
  * Conflicts met by commits, written in the transaction of the commit that met them, so a
- * dashboard can be rebuilt later from the file alone. `fields` and `writers` are JSON arrays.
+ * dashboard can be rebuilt later from the file alone. `fields`, `edges` and `writers` are JSON arrays.
  */
 export const conflictJournal = sqliteTable(
   'conflict_journal',
@@ -47,6 +47,8 @@ export const conflictJournal = sqliteTable(
     kind: text('kind', { enum: ['field', 'edge', 'delete'] }).notNull(),
     resolution: text('resolution').notNull(),
     fields: text('fields').notNull(),
+    /** Edge ids the commit added or removed at the anchor; rows journaled before 0.2 have `[]`. */
+    edges: text('edges').notNull().default('[]'),
     writers: text('writers').notNull(),
   },
   (t) => [index('conflict_journal_at').on(t.at)],

@@ -62,6 +62,11 @@ export function prepareStatements(db: BetterSQLite3Database) {
       .delete(anchors)
       .where(eq(anchors.id, ph('id')))
       .prepare(),
+    /** Compare-and-swap delete: only at the version the session saw. */
+    deleteAt: db
+      .delete(anchors)
+      .where(and(eq(anchors.id, ph('id')), eq(anchors.version, ph('expect'))))
+      .prepare(),
     addRef: db
       .insert(edgeRefs)
       .values({ nodeId: sql`${ph('node')}`, edgeId: sql`${ph('edge')}` })
@@ -82,6 +87,7 @@ export function prepareStatements(db: BetterSQLite3Database) {
         kind: sql`${ph('kind')}`,
         resolution: sql`${ph('resolution')}`,
         fields: sql`${ph('fields')}`,
+        edges: sql`${ph('edges')}`,
         writers: sql`${ph('writers')}`,
       })
       .prepare(),

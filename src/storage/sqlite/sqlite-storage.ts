@@ -122,10 +122,16 @@ export class SqliteStorage implements StoragePort {
   }
 
   async apply(ws: WriteSet, rebase?: RebaseInPlace): Promise<WriteResult> {
+    const queued = performance.now();
+    let tried = queued;
     try {
-      return await this.#write('commit', () => this.#apply.immediate(ws, rebase));
+      const result = await this.#write('commit', () => {
+        tried = performance.now();
+        return this.#apply.immediate(ws, rebase);
+      });
+      return { ...result, lockWaitMs: tried - queued };
     } catch (error) {
-      if (error instanceof StaleAttempt) return { ok: false, stale: staleList(error.stale) };
+      if (error instanceof StaleAttempt) return { ok: false, stale: staleList(error.stale), lockWaitMs: tried - queued };
       throw error;
     }
   }
@@ -195,8 +201,11 @@ export class SqliteStorage implements StoragePort {
       } else {
         this.#dropEdgeRefs(row, bump);
       }
-      // Checked at `expect` above, under the write lock; the cascade may have bumped it since.
-      q.deleteRow.run({ id: d.id });
+      // The cascade never bumps a node this write set deletes, so it is still at `expect`.
+      if (q.deleteAt.run({ id: d.id, expect: d.expect }).changes !== 1) {
+        stale.set(d.id, this.#current(d.id));
+        continue;
+      }
       written.delete(d.id);
       deleted.push(d.id);
     }
@@ -238,7 +247,13 @@ export class SqliteStorage implements StoragePort {
 
   #writeJournal(entries: readonly JournalEntry[]): void {
     for (const e of entries) {
-      this.#q.journal.run({ ...e, anchorType: e.type, fields: JSON.stringify(e.fields), writers: JSON.stringify(e.writers) });
+      this.#q.journal.run({
+        ...e,
+        anchorType: e.type,
+        fields: JSON.stringify(e.fields),
+        edges: JSON.stringify(e.edges),
+        writers: JSON.stringify(e.writers),
+      });
     }
   }
 
@@ -266,6 +281,7 @@ export class SqliteStorage implements StoragePort {
       kind: r.kind,
       resolution: r.resolution as JournalEntry['resolution'],
       fields: JSON.parse(r.fields) as string[],
+      edges: JSON.parse(r.edges) as string[],
       writers: JSON.parse(r.writers) as string[],
     }));
   }

@@ -1,0 +1,1 @@
+ALTER TABLE `conflict_journal` ADD `edges` text DEFAULT '[]' NOT NULL;
