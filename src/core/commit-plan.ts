@@ -71,6 +71,16 @@ export interface RebaseContext {
 
 const resolutionOf = (r: FieldResolution): ConflictEvent['resolution'] => r;
 
+/** A conflict at `anchor`, naming what was involved (nothing unless given). */
+function conflict(
+  anchor: { readonly id: string; readonly type: string },
+  kind: ConflictEvent['kind'],
+  resolution: ConflictEvent['resolution'],
+  involved: Partial<Pick<ConflictEvent, 'fields' | 'edges' | 'writers'>> = {},
+): ConflictEvent {
+  return { anchorId: anchor.id, type: anchor.type, kind, resolution, fields: [], edges: [], writers: [], ...involved };
+}
+
 /** The type of a loaded anchor the plan touches (an edge's endpoint is one of these). */
 function typeIn(plan: CommitPlan, id: string): string {
   return [...plan.endpoints, ...plan.updates, ...plan.deletes].find((a) => a.id === id)?.type ?? 'unknown';
@@ -104,15 +114,7 @@ export function rebasePlan(
     if (insert.kind !== 'edge') continue;
     for (const end of [insert.source, insert.target]) {
       if (current.has(end) && current.get(end) === null) {
-        events.push({
-          anchorId: end,
-          type: typeIn(plan, end),
-          kind: 'delete',
-          resolution: 'rejected',
-          fields: [],
-          edges: [insert.id],
-          writers: [],
-        });
+        events.push(conflict({ id: end, type: typeIn(plan, end) }, 'delete', 'rejected', { edges: [insert.id] }));
         return fail(
           new ConflictError('deleted_concurrently', `cannot connect to ${end}: it was deleted concurrently`, {
             anchorId: end,
@@ -130,15 +132,7 @@ export function rebasePlan(
     }
     const row = current.get(update.id) ?? null;
     if (row === null) {
-      events.push({
-        anchorId: update.id,
-        type: update.type,
-        kind: 'delete',
-        resolution: 'rejected',
-        fields: [],
-        edges: [],
-        writers: [],
-      });
+      events.push(conflict(update, 'delete', 'rejected'));
       return fail(
         new ConflictError('deleted_concurrently', `anchor ${update.id} was deleted concurrently`, {
           anchorId: update.id,
@@ -149,15 +143,7 @@ export function rebasePlan(
     const writers = writersSince(update.baseVv, row.vv);
     const rebased = rebaseFields(row.fields, update.changes, (key) => policyFor(ctx.policies, update.type, key));
     if (!rebased.ok) {
-      events.push({
-        anchorId: update.id,
-        type: update.type,
-        kind: 'field',
-        resolution: 'rejected',
-        fields: rebased.conflicting,
-        edges: [],
-        writers,
-      });
+      events.push(conflict(update, 'field', 'rejected', { fields: rebased.conflicting, writers }));
       return fail(
         new ConflictError(
           'field_conflict',
@@ -167,26 +153,10 @@ export function rebasePlan(
       );
     }
     for (const { key, resolution } of rebased.resolved) {
-      events.push({
-        anchorId: update.id,
-        type: update.type,
-        kind: 'field',
-        resolution: resolutionOf(resolution),
-        fields: [key],
-        edges: [],
-        writers,
-      });
+      events.push(conflict(update, 'field', resolutionOf(resolution), { fields: [key], writers }));
     }
     if (rebased.resolved.length === 0) {
-      events.push({
-        anchorId: update.id,
-        type: update.type,
-        kind: 'field',
-        resolution: 'rebased',
-        fields: [],
-        edges: [],
-        writers,
-      });
+      events.push(conflict(update, 'field', 'rebased', { writers }));
     }
     updates.push({ ...update, expect: row.version, baseVv: row.vv, fields: rebased.fields });
   }
@@ -200,15 +170,7 @@ export function rebasePlan(
     const row = current.get(del.id) ?? null;
     // Already gone: the delete's goal holds; nothing to write.
     if (row === null) continue;
-    events.push({
-      anchorId: del.id,
-      type: del.type,
-      kind: 'delete',
-      resolution: 'rebased',
-      fields: [],
-      edges: [],
-      writers: writersSince(del.baseVv, row.vv),
-    });
+    events.push(conflict(del, 'delete', 'rebased', { writers: writersSince(del.baseVv, row.vv) }));
     deletes.push({ ...del, expect: row.version, baseVv: row.vv });
   }
 

@@ -66,9 +66,10 @@ export type WriteResult = (
     }
 ) & {
   /**
-   * How long the attempt waited for the database's write lock before it ran (SQLite: behind
-   * this process's other writes and other processes'). Backends that wait inside the attempt
-   * (PostgreSQL's row locks) leave it out.
+   * How long the attempt waited for the database's write lock before its last, successful try
+   * (SQLite: behind this process's other writes and other processes'; the short synchronous
+   * wait inside a try is not counted). Backends that wait inside the attempt (PostgreSQL's row
+   * locks) leave it out.
    */
   readonly lockWaitMs?: number;
 };

@@ -28,7 +28,11 @@ function endpointsOf(
   const written = new Set([...inserts, ...updates, ...deletes].map((a) => a.id));
   const edgesAt = new Map<string, string[]>();
   const touch = (edge: { id: string; source: string; target: string }) => {
-    for (const end of new Set([edge.source, edge.target])) edgesAt.set(end, [...(edgesAt.get(end) ?? []), edge.id]);
+    for (const end of new Set([edge.source, edge.target])) {
+      const edges = edgesAt.get(end);
+      if (edges) edges.push(edge.id);
+      else edgesAt.set(end, [edge.id]);
+    }
   };
   for (const a of inserts) if (a.kind === 'edge') touch(a);
   for (const a of selection) if (a.kind === 'edge' && a.destroyed) touch(a);

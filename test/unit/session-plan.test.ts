@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { runOperationLoop } from '../../src/harness/race/operation-loop.ts';
 import { SeededRandom, subSeed } from '../../src/harness/race/seeded-random.ts';
-import { type PlannedSession, planSessions } from '../../src/harness/race/session-plan.ts';
+import { type PlannedSession, sessionPlan } from '../../src/harness/race/session-plan.ts';
 import { openRepository } from '../../src/index.ts';
 
 const USERS = ['u0', 'u1', 'u2'];
+
+/** The first `count` sessions of a process's plan. */
+function planSessions(seed: number, users: readonly string[], count: number): PlannedSession[] {
+  const plan = sessionPlan(seed, users);
+  return Array.from({ length: count }, () => plan.next().value);
+}
 
 describe('the session plan', () => {
   it('is the same for the same seed and differs for another seed', () => {

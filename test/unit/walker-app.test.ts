@@ -81,9 +81,9 @@ describe('the walker server', () => {
       ['git_ops', { action: 'status', project_id: project.id }],
       ['version_ops', { action: 'list', project_id: project.id }],
     ];
-    const revoked = `${ok.slice(0, -2)}${ok.endsWith('AA') ? 'BB' : 'AA'}`;
+    const tampered = `${ok.slice(0, -2)}${ok.endsWith('AA') ? 'BB' : 'AA'}`;
     for (const [name, body] of calls) {
-      for (const token of [undefined, 'not-a-token', revoked]) {
+      for (const token of [undefined, 'not-a-token', tampered]) {
         const res = await post(`/walker/${name}`, body, token);
         expect([name, token, res.status, res.json.error?.code]).toEqual([name, token, 401, 'unauthorized']);
       }

@@ -8,7 +8,10 @@ import { SqliteStorage } from '../../storage/sqlite/sqlite-storage.ts';
 import { existingDatabaseSchema } from '../existing-database.ts';
 
 const optionsSchema = z.object({
-  db: existingDatabaseSchema.refine((url) => url.startsWith('sqlite:'), 'check supports SQLite databases'),
+  db: existingDatabaseSchema.refine(
+    (url) => url.startsWith('sqlite:'),
+    'check supports sqlite:<path> databases (or a file path)',
+  ),
   repair: z.boolean().default(false),
   json: z.boolean().default(false),
 });

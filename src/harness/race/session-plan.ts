@@ -33,9 +33,3 @@ export function* sessionPlan(seed: number, users: readonly string[]): Generator<
     yield next(operation, users[rnd.int(0, users.length - 1)] as string);
   }
 }
-
-/** The first `count` sessions of a process's plan (see sessionPlan). */
-export function planSessions(seed: number, users: readonly string[], count: number): PlannedSession[] {
-  const plan = sessionPlan(seed, users);
-  return Array.from({ length: count }, () => plan.next().value);
-}

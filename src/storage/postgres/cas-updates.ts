@@ -1,6 +1,6 @@
 import type { JournalEntry } from '../../core/journal.ts';
 import type { WriteSet, WrittenRow } from '../../core/write-set.ts';
-import { journalColumns } from './postgres-journal.ts';
+import { journalColumns } from './journal-columns.ts';
 import { type Client, run, SQL } from './statements.ts';
 
 /** A written row as the statements return it (vector as JSON text). */

@@ -1,6 +1,6 @@
 import type { WriteSet, WrittenRow } from '../../core/write-set.ts';
 import { casArgs, writtenRow } from './cas-updates.ts';
-import { journalColumns } from './postgres-journal.ts';
+import { journalColumns } from './journal-columns.ts';
 import { executeSql, type ServerStatement, serverStatement } from './server-statements.ts';
 import { COMMIT_ID_PARAM, casManyCtes, casOneCtes, JOURNAL_PARAM_TYPES } from './statements.ts';
 

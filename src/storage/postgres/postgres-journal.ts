@@ -3,24 +3,8 @@ import type { CommitStats } from '../../core/commit-stats.ts';
 import type { JournalEntry } from '../../core/journal.ts';
 import { decodeStats, encodeStats, type StatsRecord } from '../stats-record.ts';
 import type { JournalQuery, JournalRetention } from '../storage-port.ts';
+import { journalColumns } from './journal-columns.ts';
 import { type Client, run, SQL } from './statements.ts';
-
-/** Journal entries as the ten parallel arrays the journal statements take. */
-export function journalColumns(entries: readonly JournalEntry[]): unknown[][] {
-  const col = <T>(f: (e: JournalEntry) => T) => entries.map(f);
-  return [
-    col((e) => e.at),
-    col((e) => e.commitId),
-    col((e) => e.writer),
-    col((e) => e.anchorId),
-    col((e) => e.type),
-    col((e) => e.kind),
-    col((e) => e.resolution),
-    col((e) => JSON.stringify(e.fields)),
-    col((e) => JSON.stringify(e.edges)),
-    col((e) => JSON.stringify(e.writers)),
-  ];
-}
 
 /** Journal rows, in one statement, on the caller's client (in a commit: in its transaction). */
 export async function writeJournal(client: Client, entries: readonly JournalEntry[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { PoolClient, QueryResultRow } from 'pg';
+import { JOURNAL_COLUMNS } from './journal-columns.ts';
 
 /**
  * The backend's SQL, as node-postgres named statements: each is parsed and planned once per
@@ -32,29 +33,16 @@ const withEdgeIds = (where: string) =>
      ARRAY(SELECT r.edge_id FROM edge_refs r WHERE r.node_id = anchors.id ORDER BY r.seq) END AS edge_ids
    FROM anchors WHERE ${where}`;
 
-// The journal's columns with their types, in `journalColumns`' order.
-const JOURNAL = [
-  ['at', 'bigint'],
-  ['commit_id', 'text'],
-  ['writer', 'text'],
-  ['anchor_id', 'text'],
-  ['anchor_type', 'text'],
-  ['kind', 'text'],
-  ['resolution', 'text'],
-  ['fields', 'text'],
-  ['edges', 'text'],
-  ['writers', 'text'],
-] as const;
-const JOURNAL_NAMES = JOURNAL.map(([name]) => name).join(', ');
-const JOURNAL_VALUES = JOURNAL.map(([name]) => `j.${name}`).join(', ');
+const JOURNAL_NAMES = JOURNAL_COLUMNS.map(([name]) => name).join(', ');
+const JOURNAL_VALUES = JOURNAL_COLUMNS.map(([name]) => `j.${name}`).join(', ');
 /** The array types of the journal's parameters (a CAS statement's $5 on). */
-export const JOURNAL_PARAM_TYPES = JOURNAL.map(([, type]) => `${type}[]`);
+export const JOURNAL_PARAM_TYPES = JOURNAL_COLUMNS.map(([, type]) => `${type}[]`);
 /** A CAS statement's parameter after its four and the journal's arrays: the commit id (then its time). */
-export const COMMIT_ID_PARAM = 5 + JOURNAL.length;
+export const COMMIT_ID_PARAM = 5 + JOURNAL_COLUMNS.length;
 
 // Journal entries as parallel arrays from parameter $first on (see `journalColumns`).
 const journalRows = (first: number) => {
-  const params = JOURNAL.map(([, type], i) => `$${first + i}::${type}[]`).join(', ');
+  const params = JOURNAL_COLUMNS.map(([, type], i) => `$${first + i}::${type}[]`).join(', ');
   return `unnest(${params}) WITH ORDINALITY AS j(${JOURNAL_NAMES}, n)`;
 };
 const insertJournal = (first: number) =>
