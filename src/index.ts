@@ -16,7 +16,7 @@ export type { Json } from './core/json.ts';
 export type { FieldMergeFn, FieldPolicy, PolicyTable } from './core/merge-policy.ts';
 export { type AnchorRow, type EdgeRow, type Fields, type NodeRow, SYSTEM_ROOT } from './core/row.ts';
 export type { Ordering, VersionVector } from './core/version-vector.ts';
-export type { NewAnchor, WriteResult, WriteSet, WrittenRow } from './core/write-set.ts';
+export type { NewAnchor, WriteReceipt, WriteResult, WriteSet, WrittenRow } from './core/write-set.ts';
 export type { Anchor, EdgeAnchor, NodeAnchor } from './repository/anchors.ts';
 export type { AttemptEvent, CommitEvent, ConflictReport, RepositoryObserver, RetryEvent } from './repository/observer.ts';
 export { openRepository } from './repository/open-repository.ts';

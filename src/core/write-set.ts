@@ -43,6 +43,17 @@ export interface WriteSet {
   readonly inserts: readonly NewAnchor[];
 }
 
+/**
+ * What one successful write (`commit()`, `put()`, `putMany()`) wrote: every row it changed with
+ * its new version and vector — the anchors it created or changed, and the nodes whose edge lists
+ * moved, each by exactly one version — and every id it deleted, edges that went with a node
+ * included. A write with nothing staged wrote nothing.
+ */
+export interface WriteReceipt {
+  readonly written: ReadonlyMap<string, WrittenRow>;
+  readonly deleted: readonly string[];
+}
+
 export interface WrittenRow {
   readonly version: number;
   readonly vv: Readonly<Record<string, number>>;

@@ -2,6 +2,7 @@ import { AccessDeniedError, ValidationError } from '../core/errors.ts';
 import { cloneJson } from '../core/json.ts';
 import type { AnchorRow, Fields } from '../core/row.ts';
 import { SYSTEM_ROOT } from '../core/row.ts';
+import type { WriteReceipt } from '../core/write-set.ts';
 import type { Anchor, EdgeAnchor, NodeAnchor } from './anchors.ts';
 import { buildPlan, isEmptyPlan } from './change-set.ts';
 import { type CommitLoopContext, runCommit } from './commit-loop.ts';
@@ -26,6 +27,9 @@ export interface SessionContext extends CommitLoopContext {
   readonly maxAnchorBytes: number;
 }
 
+/** The receipt of a write with nothing staged. */
+const NOTHING_WRITTEN: WriteReceipt = Object.freeze({ written: new Map(), deleted: Object.freeze([]) });
+
 /**
  * A unit of work: an identity map of loaded anchors with their bases, and staged changes.
  * Staging is synchronous; reads and writes are async. `put()` and `commit()` share one write
@@ -42,6 +46,7 @@ export class Session {
   readonly #absent = new Set<string>();
   #closed = false;
   #writing: Promise<unknown> = Promise.resolve();
+  #lastWrite: WriteReceipt | undefined;
 
   constructor(ctx: SessionContext, rootId: string, mode: SessionMode) {
     this.#ctx = ctx;
@@ -203,20 +208,20 @@ export class Session {
    * and their new endpoints, its staged edge removals), atomically, through the commit path.
    * Other staged changes stay staged.
    */
-  async put(anchor: Anchor): Promise<void> {
+  async put(anchor: Anchor): Promise<WriteReceipt> {
     this.#open();
     const live = this.#own(anchor, undefined, 'anchor');
-    await this.#write(() => putClosure(this.#anchors, live), false);
+    return this.#write(() => putClosure(this.#anchors, live), false);
   }
 
   /**
    * `put` for several anchors in one atomic write: each one's staged changes and what they need
    * to stay whole, all or nothing, through the same commit path. Other staged changes stay staged.
    */
-  async putMany(anchors: readonly Anchor[]): Promise<void> {
+  async putMany(anchors: readonly Anchor[]): Promise<WriteReceipt> {
     this.#open();
     const lives = parseInput(anchorListSchema, anchors, 'anchors').map((a, i) => this.#own(a, undefined, `anchors[${i}]`));
-    await this.#write(() => [...new Set(lives.flatMap((live) => putClosure(this.#anchors, live)))], false);
+    return this.#write(() => [...new Set(lives.flatMap((live) => putClosure(this.#anchors, live)))], false);
   }
 
   /**
@@ -225,9 +230,17 @@ export class Session {
    * (`field_conflict`, `deleted_concurrently`, `read_conflict`, `retries_exhausted`) with
    * nothing written; the session then keeps its staged changes.
    */
-  async commit(): Promise<void> {
+  async commit(): Promise<WriteReceipt> {
     this.#open();
-    await this.#write(() => [...this.#anchors.values()], this.mode === 'serializable');
+    return this.#write(() => [...this.#anchors.values()], this.mode === 'serializable');
+  }
+
+  /**
+   * What this session's last successful write wrote (see `WriteReceipt`); undefined before any.
+   * After `repo.transaction(fn)` resolves, the session `fn` was given says what its commit wrote.
+   */
+  get lastWrite(): WriteReceipt | undefined {
+    return this.#lastWrite;
   }
 
   /** Commits, then releases the session. */
@@ -305,7 +318,7 @@ export class Session {
     });
   }
 
-  #write(select: () => Live[], serializable: boolean): Promise<void> {
+  #write(select: () => Live[], serializable: boolean): Promise<WriteReceipt> {
     // Writes of one session run one at a time, each planned from the state the previous left.
     const run = this.#writing.then(async () => {
       const checks = serializable ? this.#readChecks() : [];
@@ -315,9 +328,10 @@ export class Session {
         maxAnchorBytes: this.#ctx.maxAnchorBytes,
         known: (id) => this.#anchors.get(id),
       });
-      if (isEmptyPlan(plan)) return;
+      if (isEmptyPlan(plan)) return (this.#lastWrite = NOTHING_WRITTEN);
       const committed = await runCommit(this.#ctx, plan);
       rebaseline(this.#anchors, this.#absent, committed);
+      return (this.#lastWrite = { written: committed.written, deleted: committed.deleted });
     });
     this.#writing = run.catch(() => undefined);
     return run;

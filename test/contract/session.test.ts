@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CommitEvent, ConflictEvent, EdgeAnchor, NodeAnchor, Repository } from '../../src/index.ts';
+import type { CommitEvent, ConflictEvent, EdgeAnchor, NodeAnchor, Repository, Session } from '../../src/index.ts';
 import { backends, type TestDatabase } from '../support/backends.ts';
 
 const USER = 'user-1';
@@ -281,5 +281,46 @@ describe.each(backends)('sessions on $name', (backend) => {
     expect(journal.filter((e) => e.kind === 'edge')).toEqual([
       expect.objectContaining({ anchorId: hub.id, edges: [e1.id, e2.id] }),
     ]);
+  });
+
+  it('resolves each write to what it wrote: every row with its new version, and every id deleted', async () => {
+    const s = repo.session({ root: USER });
+    const root = await s.root();
+    const hub = s.create('Hub', {});
+    const leaf = s.create('Leaf', {});
+    const e1 = s.connect(root, hub);
+    const e2 = s.connect(hub, leaf);
+    const first = await s.commit();
+    expect(new Map([...first.written].map(([id, w]) => [id, w.version]))).toEqual(
+      new Map([
+        [hub.id, 1],
+        [leaf.id, 1],
+        [e1.id, 1],
+        [e2.id, 1],
+        [root.id, root.version],
+      ]),
+    );
+    expect(first.deleted).toEqual([]);
+    expect(s.lastWrite).toBe(first);
+    expect((await s.commit()).written.size).toBe(0); // nothing staged, nothing written
+
+    // A delete names its cascade, and the node it bumped without loading it.
+    const t = repo.session({ root: USER });
+    t.destroy((await t.get(leaf.id)) as NodeAnchor);
+    const receipt = await t.commit();
+    expect([...receipt.deleted].sort()).toEqual([e2.id, leaf.id].sort());
+    expect([...receipt.written.keys()]).toEqual([hub.id]);
+    expect(receipt.written.get(hub.id)?.version).toBe(2);
+
+    // A transaction's session says what its commit wrote once the transaction resolves.
+    let tx: Session | undefined;
+    await repo.transaction(
+      async (run) => {
+        tx = run;
+        ((await run.get(hub.id)) as NodeAnchor).fields.n = 1;
+      },
+      { root: USER },
+    );
+    expect(tx?.lastWrite?.written.get(hub.id)?.version).toBe(3);
   });
 });

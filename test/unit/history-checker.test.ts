@@ -124,4 +124,44 @@ describe('the history checker', () => {
       ]),
     );
   });
+
+  describe('with complete chains (every row a write changed, one version per step)', () => {
+    const touch = (base: number, process = 'p0') =>
+      entry({ operation: 'touch', process, anchors: [{ id: 'p', base, committed: base + 1 }] });
+    const stored = (pVersion: number) =>
+      snapshot([node('u', 'Root', {}, 2), node('p', 'UserProfile', {}, pVersion), edge('e', 'u', 'p')], wholeLists);
+
+    it('finds nothing when the steps join up to the stored version, whatever the first base (a root made outside the history)', () => {
+      const report = checkHistory([created, touch(1), touch(2, 'p1'), touch(3)], stored(4), { completeChains: true });
+      expect(report.versionChains).toEqual([]);
+    });
+
+    it('reports a version no acknowledged write made, between two that were', () => {
+      const report = checkHistory([created, touch(1), touch(3)], stored(4), { completeChains: true });
+      expect(report.versionChains).toEqual([
+        { id: 'p', kind: 'gap', version: 3, detail: 'versions 3–3 were written by no acknowledged write' },
+      ]);
+      // Without the promise of complete chains, a skipped version may be an unrecorded cascade.
+      expect(checkHistory([created, touch(1), touch(3)], stored(4)).versionChains).toEqual([]);
+    });
+
+    it('reports a stored version ahead of the last acknowledged one: a write nobody acknowledged', () => {
+      const report = checkHistory([created, touch(1)], stored(5), { completeChains: true });
+      expect(report.versionChains).toEqual([
+        {
+          id: 'p',
+          kind: 'gap',
+          version: 3,
+          detail: 'stored version 5 is ahead of the last acknowledged 2: a write nobody acknowledged',
+        },
+      ]);
+    });
+
+    it('reports a duplicate once, not also as a gap', () => {
+      const report = checkHistory([created, touch(1), touch(1, 'p1')], stored(2), { completeChains: true });
+      expect(report.versionChains).toEqual([
+        { id: 'p', kind: 'duplicate', version: 2, detail: '2 acknowledged writes made version 2' },
+      ]);
+    });
+  });
 });

@@ -11,6 +11,12 @@ export interface CheckOptions {
    * be off its acknowledged sum by at most their increments.
    */
   readonly unacknowledged?: { readonly deleted: readonly string[]; readonly increments: readonly Increment[] };
+  /**
+   * The history records every row each write changed, each step one version (anchorage's
+   * write receipts), and no write went unacknowledged: then an anchor's acknowledged steps must
+   * join up to its stored version, and a version no step made is a write nobody acknowledged.
+   */
+  readonly completeChains?: boolean;
 }
 
 /**
@@ -18,7 +24,7 @@ export interface CheckOptions {
  * present unless an acknowledged operation deleted it or, for an edge, one of its endpoints
  * (a node's edges go with it). Version chains are checked as far as the history shows them:
  * writes that the history does not record (a cascade bumping an endpoint it never loaded) may
- * skip versions without counting as a gap.
+ * skip versions without counting as a gap, unless `completeChains` says the history has them all.
  */
 export function checkHistory(entries: readonly HistoryEntry[], db: GraphSnapshot, options: CheckOptions = {}): CheckReport {
   const deleted = new Set(entries.flatMap((e) => e.deleted));
@@ -29,7 +35,7 @@ export function checkHistory(entries: readonly HistoryEntry[], db: GraphSnapshot
     dangling: findDangling(db),
     duplicates: findDuplicates(db, options.uniquePerRoot ?? []),
     counterDrift: findDrift(entries, db, deleted, options.unacknowledged?.increments ?? []),
-    versionChains: findBrokenChains(entries, db, deleted),
+    versionChains: findBrokenChains(entries, db, deleted, options.completeChains ?? false),
   };
 }
 
@@ -108,7 +114,12 @@ function findDrift(
   return out;
 }
 
-function findBrokenChains(entries: readonly HistoryEntry[], db: GraphSnapshot, deleted: ReadonlySet<string>): ChainAnomaly[] {
+function findBrokenChains(
+  entries: readonly HistoryEntry[],
+  db: GraphSnapshot,
+  deleted: ReadonlySet<string>,
+  complete: boolean,
+): ChainAnomaly[] {
   const steps = new Map<string, VersionStep[]>();
   for (const step of entries.flatMap((e) => e.anchors)) steps.set(step.id, [...(steps.get(step.id) ?? []), step]);
   const out: ChainAnomaly[] = [];
@@ -132,6 +143,34 @@ function findBrokenChains(entries: readonly HistoryEntry[], db: GraphSnapshot, d
         detail: `stored version ${row.version} is behind acknowledged ${newest}`,
       });
     }
+    if (complete) out.push(...unacknowledgedVersions(id, chain, row && !deleted.has(id) ? row.version : undefined));
+  }
+  return out;
+}
+
+/** Versions of an anchor no acknowledged step made, between its first step and its stored version. */
+function unacknowledgedVersions(id: string, chain: readonly VersionStep[], stored: number | undefined): ChainAnomaly[] {
+  const out: ChainAnomaly[] = [];
+  const made = [...new Map(chain.map((s) => [s.committed, s])).values()].sort((a, b) => a.committed - b.committed);
+  for (let i = 1; i < made.length; i++) {
+    const [prev, next] = [made[i - 1] as VersionStep, made[i] as VersionStep];
+    if (next.base !== prev.committed) {
+      out.push({
+        id,
+        kind: 'gap',
+        version: prev.committed + 1,
+        detail: `versions ${prev.committed + 1}–${next.base} were written by no acknowledged write`,
+      });
+    }
+  }
+  const last = made.at(-1);
+  if (last && stored !== undefined && stored > last.committed) {
+    out.push({
+      id,
+      kind: 'gap',
+      version: last.committed + 1,
+      detail: `stored version ${stored} is ahead of the last acknowledged ${last.committed}: a write nobody acknowledged`,
+    });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { Anchor, ConnectOptions, EdgeAnchor, Fields, NeighborsOptions, NodeAnchor } from '../../index.ts';
+import type { Anchor, ConnectOptions, EdgeAnchor, Fields, NeighborsOptions, NodeAnchor, WriteReceipt } from '../../index.ts';
 import type { IntentInput } from '../history/commit-intent.ts';
 import type { CreatedAnchor, HistoryEntryInput, Increment, VersionStep } from '../history/history-entry.ts';
 import type { GraphSession, GraphSessionOptions, GraphStore } from '../workload/graph-store.ts';
@@ -155,6 +155,10 @@ class TrackedSession implements GraphSession {
     this.#deleted.push(anchor.id);
   }
 
+  get lastWrite(): WriteReceipt | undefined {
+    return this.#inner.lastWrite;
+  }
+
   async put(anchor: Anchor): Promise<void> {
     const commitId = this.intend(false, [], anchor);
     await this.#timed(() => this.#inner.put(anchor), commitId);
@@ -211,10 +215,16 @@ class TrackedSession implements GraphSession {
       anchors.push({ id: seen.anchor.id, base: seen.version, committed: seen.anchor.version });
       seen.version = seen.anchor.version;
     }
-    this.#store.ack({ anchors, created, deleted, ...(increments.length > 0 && { increments }), commitId });
+    // Where the store says what the write wrote, its steps are complete: every row, each moved
+    // by one version, the nodes a cascade or a new edge bumped unseen included.
+    const receipt = this.lastWrite;
+    const steps = receipt
+      ? [...receipt.written].map(([id, row]) => ({ id, base: row.version - 1, committed: row.version }))
+      : anchors;
+    this.#store.ack({ anchors: steps, created, deleted, ...(increments.length > 0 && { increments }), commitId });
   }
 
-  async #timed(write: () => Promise<void>, commitId: string | undefined): Promise<void> {
+  async #timed(write: () => Promise<unknown>, commitId: string | undefined): Promise<void> {
     const started = performance.now();
     try {
       await write();

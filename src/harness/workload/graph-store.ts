@@ -1,4 +1,4 @@
-import type { Anchor, ConnectOptions, EdgeAnchor, Fields, NeighborsOptions, NodeAnchor } from '../../index.ts';
+import type { Anchor, ConnectOptions, EdgeAnchor, Fields, NeighborsOptions, NodeAnchor, WriteReceipt } from '../../index.ts';
 
 /**
  * What a workload asks of a graph store: the subset of anchorage's Session that the seed's
@@ -13,8 +13,14 @@ export interface GraphSession {
   create(type: string, fields?: Fields): NodeAnchor;
   connect(source: NodeAnchor, target: NodeAnchor, options?: ConnectOptions): EdgeAnchor;
   destroy(anchor: Anchor): void;
-  put(anchor: Anchor): Promise<void>;
-  commit(): Promise<void>;
+  /** Resolves to what it wrote where the store can tell (`lastWrite`). */
+  put(anchor: Anchor): Promise<unknown>;
+  commit(): Promise<unknown>;
+  /**
+   * Every row the last successful write changed, with its new version (anchorage's sessions,
+   * a transaction's too once it resolves); undefined where the store cannot tell (naive).
+   */
+  readonly lastWrite?: WriteReceipt | undefined;
   abort(): void;
 }
 
