@@ -27,9 +27,6 @@ export interface SessionContext extends CommitLoopContext {
   readonly maxAnchorBytes: number;
 }
 
-/** The receipt of a write with nothing staged. */
-const NOTHING_WRITTEN: WriteReceipt = Object.freeze({ written: new Map(), deleted: Object.freeze([]) });
-
 /**
  * A unit of work: an identity map of loaded anchors with their bases, and staged changes.
  * Staging is synchronous; reads and writes are async. `put()` and `commit()` share one write
@@ -328,7 +325,7 @@ export class Session {
         maxAnchorBytes: this.#ctx.maxAnchorBytes,
         known: (id) => this.#anchors.get(id),
       });
-      if (isEmptyPlan(plan)) return (this.#lastWrite = NOTHING_WRITTEN);
+      if (isEmptyPlan(plan)) return (this.#lastWrite = { written: new Map(), deleted: [] });
       const committed = await runCommit(this.#ctx, plan);
       rebaseline(this.#anchors, this.#absent, committed);
       return (this.#lastWrite = { written: committed.written, deleted: committed.deleted });
