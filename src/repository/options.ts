@@ -7,6 +7,9 @@ import type { StoragePort } from '../storage/storage-port.ts';
 import type { RepositoryObserver } from './observer.ts';
 import { DEFAULT_RETRY } from './retry-policy.ts';
 
+/** A writer id: a version vector's key. */
+export const writerIdSchema = z.string().regex(WRITER_ID, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+
 const policySchema = z.union([z.literal('reject'), z.literal('lww'), z.custom<FieldPolicy>((v) => typeof v === 'function')]);
 
 export const repositoryOptionsSchema = z
@@ -46,7 +49,7 @@ export const repositoryOptionsSchema = z
     /** How long a writer waits for a lock (SQLite: the database; PostgreSQL: a row) before the attempt counts as busy. */
     busyTimeoutMs: z.number().int().min(0).default(5000),
     /** This repository's id in version vectors; random by default, one per process. */
-    writerId: z.string().regex(WRITER_ID, 'must be 1-64 characters of A-Z a-z 0-9 _ -').optional(),
+    writerId: writerIdSchema.optional(),
     observers: z.array(z.custom<RepositoryObserver>((v) => typeof v === 'object' && v !== null)).default([]),
     /** Conflict metrics: prom-client, `repo.metrics`, commit counts for `anchorage metrics`. `false`: off. */
     metrics: metricsOptionsSchema.prefault({}),

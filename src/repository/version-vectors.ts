@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as vv from '../core/version-vector.ts';
+import { writerIdSchema } from './options.ts';
 import { parseInput } from './validation.ts';
 
 /**
@@ -7,13 +8,12 @@ import { parseInput } from './validation.ts';
  * argument validated (a refusal is a ValidationError naming the argument), since users pass
  * vectors they built or read back from JSON.
  */
-const vectorSchema = z.record(z.string().min(1), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER));
-const writerSchema = z.string().min(1, 'must not be empty');
+const vectorSchema = z.record(writerIdSchema, z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER));
 
 const vector = (value: unknown, path: string): vv.VersionVector => parseInput(vectorSchema, value, path);
 
 export function increment(v: vv.VersionVector, writer: string): vv.VersionVector {
-  return vv.increment(vector(v, 'vv'), parseInput(writerSchema, writer, 'writer'));
+  return vv.increment(vector(v, 'vv'), parseInput(writerIdSchema, writer, 'writer'));
 }
 
 export function merge(a: vv.VersionVector, b: vv.VersionVector): vv.VersionVector {

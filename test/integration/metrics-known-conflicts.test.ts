@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NodeAnchor, openRepository, StorageError } from '../../src/index.ts';
+import { type NodeAnchor, openRepository, type Repository, StorageError } from '../../src/index.ts';
 import { type DashboardDocument, dashboardSchema, exportMetrics, type MetricsSnapshot } from '../../src/metrics/index.ts';
 import { tempDir } from '../support/backends.ts';
 import { withApply } from '../support/fault-storage.ts';
@@ -79,6 +79,35 @@ const databases = [
     : []),
 ];
 
+/**
+ * Runs a scenario on a fresh database of `database`'s kind and reads, before closing them in
+ * order (closing flushes each writer's commit counts into the database), the first repository's
+ * live Prometheus text and every repository's snapshot. `drop` removes the database.
+ */
+async function runScenario<T>(
+  database: (typeof databases)[number],
+  force: (url: string) => Promise<T>,
+  repos: (scenario: T) => readonly Repository[],
+) {
+  const { dir, url, drop } = await database.create();
+  const scenario = await force(url);
+  const opened = repos(scenario);
+  const live = (await opened[0]?.metrics?.prometheus()) ?? '';
+  const snapshots = opened.map((r) => r.metrics?.snapshot() as MetricsSnapshot);
+  for (const r of opened) await r.close();
+  return {
+    dir,
+    url,
+    scenario,
+    live,
+    snapshots,
+    drop: async () => {
+      await drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe.each(databases)('metrics of known conflicts (two sessions, one node) on $name', (database) => {
   let dir: string;
   let url: string;
@@ -89,18 +118,16 @@ describe.each(databases)('metrics of known conflicts (two sessions, one node) on
   const backend = database.name;
 
   beforeAll(async () => {
-    ({ dir, url, drop } = await database.create());
-    k = await forceKnownConflicts(url);
-    live = (await k.alice.metrics?.prometheus()) ?? '';
-    snapshots = [k.alice, k.bob].map((r) => r.metrics?.snapshot() as MetricsSnapshot);
-    // Closing flushes each writer's commit counts into the database.
-    await k.alice.close();
-    await k.bob.close();
+    ({
+      dir,
+      url,
+      drop,
+      scenario: k,
+      live,
+      snapshots,
+    } = await runScenario(database, forceKnownConflicts, (k) => [k.alice, k.bob]));
   });
-  afterAll(async () => {
-    await drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => drop());
 
   it('counts them live in the shared prom-client registry', () => {
     expectPromCounts(parsePromText(live).samples, backend);
@@ -259,18 +286,12 @@ describe.each(databases)('metrics of a commit that runs out of retries (busy, th
   const backend = database.name;
 
   beforeAll(async () => {
-    ({ dir, url, drop } = await database.create());
-    forced = await forceExhaustion(url);
-    live = (await forced.victim.metrics?.prometheus()) ?? '';
-    snapshot = forced.victim.metrics?.snapshot() as MetricsSnapshot;
-    // The victim's close flushes its counts (and closes the port it shares with bumper).
-    await forced.victim.close();
-    await forced.bumper.close();
+    // The victim closes first: it flushes its counts (and closes the port it shares with bumper).
+    const run = await runScenario(database, forceExhaustion, (f) => [f.victim, f.bumper]);
+    ({ dir, url, drop, scenario: forced, live } = run);
+    snapshot = run.snapshots[0] as MetricsSnapshot;
   });
-  afterAll(async () => {
-    await drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => drop());
 
   it('fails the commit with retries_exhausted after 4 attempts', () => {
     expect(forced.error).toMatchObject({ code: 'retries_exhausted', context: { attempts: 4 } });

@@ -209,19 +209,24 @@ class TrackedSession implements GraphSession {
     this.#created = all ? [] : pending;
     const deleted = all ? this.#deleted : [];
     if (all) this.#deleted = [];
-    const anchors: VersionStep[] = [];
-    for (const seen of this.#versions.values()) {
-      if (seen.anchor.version === seen.version || deleted.includes(seen.anchor.id)) continue;
-      anchors.push({ id: seen.anchor.id, base: seen.version, committed: seen.anchor.version });
-      seen.version = seen.anchor.version;
-    }
     // Where the store says what the write wrote, its steps are complete: every row, each moved
     // by one version, the nodes a cascade or a new edge bumped unseen included.
     const receipt = this.lastWrite;
-    const steps = receipt
+    const anchors = receipt
       ? [...receipt.written].map(([id, row]) => ({ id, base: row.version - 1, committed: row.version }))
-      : anchors;
-    this.#store.ack({ anchors: steps, created, deleted, ...(increments.length > 0 && { increments }), commitId });
+      : this.#seenSteps(deleted);
+    this.#store.ack({ anchors, created, deleted, ...(increments.length > 0 && { increments }), commitId });
+  }
+
+  /** Version steps of the anchors this session saw, since the last acknowledgement (stores without receipts). */
+  #seenSteps(deleted: readonly string[]): VersionStep[] {
+    const steps: VersionStep[] = [];
+    for (const seen of this.#versions.values()) {
+      if (seen.anchor.version === seen.version || deleted.includes(seen.anchor.id)) continue;
+      steps.push({ id: seen.anchor.id, base: seen.version, committed: seen.anchor.version });
+      seen.version = seen.anchor.version;
+    }
+    return steps;
   }
 
   async #timed(write: () => Promise<unknown>, commitId: string | undefined): Promise<void> {

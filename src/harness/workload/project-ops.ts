@@ -84,8 +84,7 @@ export async function deleteProject(store: GraphStore, root: string, ref: Projec
 export async function deleteMessage(store: GraphStore, root: string, pick: Pick): Promise<string | undefined> {
   const s = store.session({ root });
   const found = await openProject(s, { pick });
-  // Always pick (from an empty list too), so a seeded pick draws the same numbers whatever is found.
-  const message = pick(found ? await s.neighbors(found.project, { type: MESSAGE }) : []);
+  const message = found ? pick(await s.neighbors(found.project, { type: MESSAGE })) : undefined;
   if (!message) {
     s.abort();
     return undefined;

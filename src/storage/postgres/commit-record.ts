@@ -2,7 +2,7 @@ import type { PoolClient, QueryResult } from 'pg';
 import { StorageError } from '../../core/errors.ts';
 import type { JournalEntry } from '../../core/journal.ts';
 import type { WriteResult, WriteSet, WrittenRow } from '../../core/write-set.ts';
-import { sqlString } from './server-statements.ts';
+import { sendTogether, sqlString } from './server-statements.ts';
 import { run, SQL } from './statements.ts';
 
 type Landed = Extract<WriteResult, { ok: true }>;
@@ -64,5 +64,8 @@ export async function landedBefore(
 
 /** Writes what the attempt wrote into its commit record, and commits, in one round trip. */
 export async function commitRecorded(client: PoolClient, commitId: string, result: Landed): Promise<void> {
-  await client.query(`UPDATE commits SET result = ${sqlString(encodeResult(result))} WHERE id = ${sqlString(commitId)}; COMMIT`);
+  await sendTogether(client, [
+    `UPDATE commits SET result = ${sqlString(encodeResult(result))} WHERE id = ${sqlString(commitId)}`,
+    'COMMIT',
+  ]);
 }

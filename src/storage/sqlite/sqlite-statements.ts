@@ -62,11 +62,6 @@ export function prepareStatements(db: BetterSQLite3Database) {
       .delete(anchors)
       .where(eq(anchors.id, ph('id')))
       .prepare(),
-    /** Compare-and-swap delete: only at the version the session saw. */
-    deleteAt: db
-      .delete(anchors)
-      .where(and(eq(anchors.id, ph('id')), eq(anchors.version, ph('expect'))))
-      .prepare(),
     addRef: db
       .insert(edgeRefs)
       .values({ nodeId: sql`${ph('node')}`, edgeId: sql`${ph('edge')}` })

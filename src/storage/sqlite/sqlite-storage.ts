@@ -201,11 +201,8 @@ export class SqliteStorage implements StoragePort {
       } else {
         this.#dropEdgeRefs(row, bump);
       }
-      // The cascade never bumps a node this write set deletes, so it is still at `expect`.
-      if (q.deleteAt.run({ id: d.id, expect: d.expect }).changes !== 1) {
-        stale.set(d.id, this.#current(d.id));
-        continue;
-      }
+      // Checked at `expect` above, under the write lock; the cascade never bumps a node this write set deletes.
+      q.deleteRow.run({ id: d.id });
       written.delete(d.id);
       deleted.push(d.id);
     }
